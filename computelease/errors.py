@@ -1,0 +1,195 @@
+"""Problems as data, the stable diagnostic codes, the exception hierarchy and exit codes.
+
+Every problem ``lease`` can find in a deal file is a :class:`Problem` record with
+a file, line, column, severity and a stable code, so that a run reports all of
+them at once (the way ``bean-check`` does) and scripts can match on codes.
+The codes are listed once, here, and documented in ``deals/README.md``; a test
+keeps the two in step.
+
+Exceptions form one hierarchy rooted at :class:`LeaseError`. Only the command
+line boundary turns them into messages and :class:`ExitCode` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, the same for every command."""
+
+    OK = 0
+    INVALID = 1
+    USAGE = 2
+    INTERNAL = 3
+    INTERRUPTED = 130
+
+
+class Severity(StrEnum):
+    """How much a problem matters: errors fail a check, warnings fail only ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A stable diagnostic code such as ``E202``; the letter gives the severity."""
+
+    id: str
+    title: str
+
+    @property
+    def severity(self) -> Severity:
+        return {"E": Severity.ERROR, "W": Severity.WARNING, "N": Severity.NOTE}[self.id[0]]
+
+
+class Codes:
+    """Every diagnostic code, by name. Codes never change meaning once released."""
+
+    # E0xx: the file itself.
+    UNREADABLE = Code("E001", "file cannot be read")
+    FILE_TOO_LARGE = Code("E002", "file is larger than the size limit")
+    NOT_UTF8 = Code("E003", "file is not valid UTF-8")
+    # E1xx: YAML syntax and structure.
+    YAML_SYNTAX = Code("E101", "YAML syntax error")
+    EMPTY = Code("E102", "file holds no deal")
+    MULTIPLE_DOCUMENTS = Code("E103", "more than one YAML document")
+    NOT_A_MAPPING = Code("E104", "top level is not a mapping")
+    DUPLICATE_KEY = Code("E105", "duplicate key")
+    TAG = Code("E106", "YAML tag not allowed")
+    ALIAS_BOMB = Code("E107", "aliases expand past the size bound")
+    TOO_DEEP = Code("E108", "nesting too deep")
+    MERGE_KEY = Code("E109", "merge key not supported")
+    BAD_KEY = Code("E110", "key is not text")
+    # E2xx: schema, one field at a time.
+    MISSING = Code("E201", "required field missing")
+    UNKNOWN_KEY = Code("E202", "unknown key")
+    WRONG_TYPE = Code("E203", "wrong kind of value")
+    BAD_MONEY = Code("E204", "invalid amount of money")
+    BAD_RATE = Code("E205", "invalid rate")
+    BAD_DATE = Code("E206", "invalid date")
+    BAD_CHOICE = Code("E207", "not one of the allowed values")
+    BAD_NUMBER = Code("E208", "invalid number")
+    BAD_TEXT = Code("E209", "invalid text")
+    CURRENCY_MISMATCH = Code("E210", "currency mark does not match the deal's currency")
+    OUT_OF_RANGE = Code("E211", "value out of range")
+    BAD_BOOL = Code("E212", "invalid true/false value")
+    UNKNOWN_CURRENCY = Code("E213", "unknown currency code")
+    BAD_VERSION = Code("E214", "unsupported format version")
+    # E3xx: consistency between fields, and limits on the work a deal may ask for.
+    END_BEFORE_START = Code("E301", "term ends before it starts")
+    TERM_SPEC = Code("E302", "give exactly one of end or months")
+    OUTSIDE_TERM = Code("E303", "date outside the term")
+    AMOUNT_SPEC = Code("E304", "give exactly one of amount or per_gpu_hour")
+    NEEDS_INPUT = Code("E305", "field needs another field")
+    TERM_TOO_LONG = Code("E306", "term too long or past the last supported date")
+    TOO_MANY_ROWS = Code("E307", "too many schedule rows")
+    PAYMENT_TOO_LARGE = Code("E308", "a payment exceeds the largest supported amount")
+    PREPAYMENT_EXCEEDS = Code("E309", "prepayment exceeds the payments it is credited against")
+    # E4xx: reported figures that the computation contradicts.
+    REPORTED_TOTAL = Code("E401", "reported total does not match the computed total")
+    REPORTED_MONTHLY = Code("E402", "reported monthly figure does not match")
+    REPORTED_MONTHS = Code("E403", "reported term in months does not match")
+    REPORTED_DATE = Code("E404", "reported start or end does not match")
+    # Warnings and notes.
+    SKIPPED = Code("W001", "entry skipped: not a regular file")
+    NO_SOURCE = Code("W401", "reported figures without a source")
+    CAP_BINDS = Code("N401", "the cap cuts the scheduled total")
+
+
+def all_codes() -> tuple[Code, ...]:
+    """Every code, in the order declared."""
+    return tuple(v for v in vars(Codes).values() if isinstance(v, Code))
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding in one file: where it is, how bad it is, and what to do about it.
+
+    ``line`` and ``column`` are 1-based, as editors show them; either may be
+    ``None`` when the problem belongs to the whole file. ``field`` is the
+    dotted path of the offending field (``payments[0].amount``) when known.
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    code: Code
+    message: str
+    field: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return self.code.severity
+
+    @property
+    def location(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}[{self.code.id}]: {self.message}"
+
+
+def count_errors(problems: Iterable[Problem]) -> int:
+    return sum(1 for p in problems if p.severity is Severity.ERROR)
+
+
+FieldPath = tuple[str | int, ...]
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    """``("payments", 0, "amount")`` -> ``payments[0].amount``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+class LeaseError(Exception):
+    """Base of every error ``lease`` raises on purpose; carries its exit code."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+
+class UsageError(LeaseError):
+    """The command line itself is wrong: a missing path, a bad option value."""
+
+    exit_code = ExitCode.USAGE
+
+
+class DealInvalid(LeaseError):
+    """A deal file failed to load or validate; ``problems`` says every reason."""
+
+    exit_code = ExitCode.INVALID
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = tuple(problems)
+
+
+class FieldError(LeaseError):
+    """A single value is wrong: raised by parsers and by the core, mapped to a field.
+
+    ``path`` is relative to whatever is being validated; the loader and the
+    checks prefix it and look up the line and column.
+    """
+
+    exit_code = ExitCode.INVALID
+
+    def __init__(self, code: Code, message: str, path: FieldPath = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.path = path
