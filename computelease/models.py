@@ -1,0 +1,563 @@
+"""The deal file format, version 1, as strict, closed, frozen pydantic models.
+
+A :class:`Deal` that exists is a deal the core can compute: every field is
+parsed here from the text the user wrote (through :mod:`computelease.money`
+and :mod:`computelease.dates`, never through a binary float), unknown keys are
+refused, and the rules that tie fields together (an ``end`` after ``start``,
+streams inside the term, bounded work) are checked in one pass that reports
+every broken rule at the field that breaks it.
+
+Errors carry stable codes from :mod:`computelease.errors`: a validator raises
+``PydanticCustomError`` whose type *is* the code (``E204``), and cross-field
+rules raise one ``consistency`` error listing each ``(path, code, message)``;
+the loader turns both into :class:`~computelease.errors.Problem` records.
+The format is documented in ``deals/README.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Final, Literal, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, model_validator
+from pydantic.functional_validators import PlainValidator
+from pydantic_core import PydanticCustomError
+
+from computelease import dates, money
+from computelease.errors import Code, Codes, FieldError, FieldPath
+
+T = TypeVar("T")
+
+#: Consistency errors raised from ``model_validator(mode="after")`` use this type;
+#: their context holds the individual issues.
+CONSISTENCY: Final = "consistency"
+#: Bound on the schedule a deal may ask for, across all streams.
+MAX_ROWS: Final = 50_000
+#: Longest text in a name and in free-form notes, in characters.
+MAX_NAME: Final = 500
+MAX_NOTES: Final = 20_000
+MAX_NOTICE_DAYS: Final = 36_525
+
+# The deal's currency while its fields are validated, so that an amount written
+# "EUR 40M" can be checked against it. Set by Deal's wrap validator only.
+_DEAL_CURRENCY: ContextVar[str | None] = ContextVar("computelease_deal_currency", default=None)
+
+Issue = tuple[FieldPath, Code, str]
+
+
+def _fail(code: Code, message: str) -> PydanticCustomError:
+    # The message travels in the context so that braces in user text are never formatted.
+    return PydanticCustomError(code.id, "{message}", {"message": message})
+
+
+def _raise_issues(issues: Sequence[Issue]) -> None:
+    if issues:
+        summary = "; ".join(message for _, _, message in issues)
+        raise PydanticCustomError(
+            CONSISTENCY, "{message}", {"message": summary, "issues": list(issues)}
+        )
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def _parser(fn: Callable[[Any], T]) -> PlainValidator:
+    """A pydantic validator that runs ``fn`` and turns its FieldError into our coded error."""
+
+    def validate(value: Any) -> T:
+        if isinstance(value, Mapping | list | tuple):
+            raise _fail(Codes.WRONG_TYPE, f"expected a single value, got {_kind(value)}")
+        try:
+            return fn(value)
+        except FieldError as exc:
+            raise _fail(exc.code, exc.message) from None
+
+    return PlainValidator(validate)
+
+
+def _text(limit: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError(Codes.WRONG_TYPE, f"expected text, got {_kind(value)}")
+        if not value.strip():
+            raise FieldError(Codes.BAD_TEXT, "expected text, got an empty string")
+        if len(value) > limit:
+            raise FieldError(
+                Codes.BAD_TEXT, f"text is {len(value):,} characters long; at most {limit:,}"
+            )
+        return value
+
+    return parse
+
+
+def _slug(value: Any) -> str:
+    text = _text(100)(value)
+    if not re.fullmatch(r"[a-z0-9-]+", text):
+        raise FieldError(
+            Codes.BAD_TEXT,
+            f"id {text[:40]!r} may use only lower-case letters, digits and '-'",
+        )
+    return text
+
+
+def _url(value: Any) -> str:
+    text = _text(2000)(value)
+    if not re.match(r"https?://[^\s]+$", text):
+        raise FieldError(
+            Codes.BAD_TEXT, "url must start with http:// or https:// and hold no spaces"
+        )
+    return text
+
+
+def _choice(*options: str) -> Callable[[Any], Any]:
+    def parse(value: Any) -> str:
+        if isinstance(value, str) and value in options:
+            return value
+        shown = f"{value!r}" if isinstance(value, str) else _kind(value)
+        hint = ""
+        if isinstance(value, str):
+            import difflib
+
+            close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise FieldError(
+            Codes.BAD_CHOICE, f"expected one of {', '.join(options)}; got {shown}{hint}"
+        )
+
+    return parse
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in {"true", "True", "TRUE"}:
+        return True
+    if isinstance(value, str) and value in {"false", "False", "FALSE"}:
+        return False
+    raise FieldError(
+        Codes.BAD_BOOL,
+        f"expected true or false, got {value!r}"
+        + ("; YAML 1.1's yes/no/on/off are not accepted" if isinstance(value, str) else ""),
+    )
+
+
+def _count(low: int, high: int, what: str) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            raise FieldError(Codes.BAD_NUMBER, f"expected a whole number of {what}, got {value!r}")
+        number = money.parse_number(value) if isinstance(value, str) else Decimal(value)
+        if number != number.to_integral_value():
+            raise FieldError(Codes.BAD_NUMBER, f"expected a whole number of {what}, got {value}")
+        if not low <= number <= high:
+            raise FieldError(
+                Codes.OUT_OF_RANGE, f"{value} {what} is out of range: expected {low} to {high:,}"
+            )
+        return int(number)
+
+    return parse
+
+
+def _positive(what: str, high: Decimal) -> Callable[[Any], Decimal]:
+    def parse(value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            raise FieldError(Codes.BAD_NUMBER, f"expected a number of {what}, got {value!r}")
+        number = money.parse_number(value) if isinstance(value, str) else Decimal(value)
+        if not number.is_finite() or not 0 < number <= high:
+            raise FieldError(
+                Codes.OUT_OF_RANGE,
+                f"{value} {what} is out of range: expected above 0, at most {high}",
+            )
+        return number
+
+    return parse
+
+
+def _money(value: Any) -> Decimal:
+    return money.parse_money(value, _DEAL_CURRENCY.get())
+
+
+def _money_or_percent(value: Any) -> Decimal | money.Percent:
+    return money.parse_money_or_percent(value, _DEAL_CURRENCY.get())
+
+
+def _rate(
+    low: str, high: str, *, low_open: bool = False, high_open: bool = False, what: str
+) -> Callable[[Any], Decimal]:
+    def parse(value: Any) -> Decimal:
+        return money.parse_rate(
+            value,
+            low=Decimal(low),
+            high=Decimal(high),
+            low_inclusive=not low_open,
+            high_inclusive=not high_open,
+            what=what,
+        )
+
+    return parse
+
+
+def _currency_code(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError(
+            Codes.WRONG_TYPE, f"expected a currency code such as USD, got {_kind(value)}"
+        )
+    return money.currency(value.strip().upper()).code
+
+
+def _version(value: Any) -> Literal[1]:
+    if value in (1, "1"):
+        return 1
+    raise FieldError(
+        Codes.BAD_VERSION, f"format version {value!r} is not supported; this lease reads version 1"
+    )
+
+
+Name = Annotated[str, _parser(_text(MAX_NAME))]
+Notes = Annotated[str, _parser(_text(MAX_NOTES))]
+Slug = Annotated[str, _parser(_slug)]
+Url = Annotated[str, _parser(_url)]
+Day = Annotated[date, _parser(dates.parse_date)]
+Money = Annotated[Decimal, _parser(_money)]
+MoneyOrPercent = Annotated[Decimal | money.Percent, _parser(_money_or_percent)]
+Flag = Annotated[bool, _parser(_flag)]
+CurrencyCode = Annotated[str, _parser(_currency_code)]
+Version = Annotated[Literal[1], _parser(_version)]
+Gpus = Annotated[int, _parser(_count(1, 100_000_000, "GPUs"))]
+NoticeDays = Annotated[int, _parser(_count(0, MAX_NOTICE_DAYS, "days"))]
+PowerMW = Annotated[Decimal, _parser(_positive("MW", Decimal(1_000_000)))]
+ReportedMonths = Annotated[Decimal, _parser(_positive("months", Decimal(dates.MAX_TERM_MONTHS)))]
+DiscountRate = Annotated[Decimal, _parser(_rate("0", "1", what="discount rate"))]
+Decline = Annotated[Decimal, _parser(_rate("0", "1", high_open=True, what="market decline"))]
+Escalation = Annotated[Decimal, _parser(_rate("-1", "1", low_open=True, what="escalation"))]
+Tolerance = Annotated[Decimal, _parser(_rate("0", "1", what="tolerance"))]
+
+Frequency = Literal["month", "quarter", "year", "once"]
+Timing = Literal["advance", "arrears"]
+Credit = Literal["pro-rata", "front", "back"]
+Party = Literal["lessor", "lessee", "either"]
+HoursBasis = Literal["actual", "730"]
+
+FrequencyField = Annotated[Frequency, _parser(_choice("month", "quarter", "year", "once"))]
+TimingField = Annotated[Timing, _parser(_choice("advance", "arrears"))]
+CreditField = Annotated[Credit, _parser(_choice("pro-rata", "front", "back"))]
+PartyField = Annotated[Party, _parser(_choice("lessor", "lessee", "either"))]
+HoursBasisField = Annotated[HoursBasis, _parser(_choice("actual", "730"))]
+
+#: Months per period for each recurring frequency.
+STEP_MONTHS: Final[dict[str, int]] = {"month": 1, "quarter": 3, "year": 12}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PaymentStream(_Model):
+    """A run of equal (or escalating) payments: the unit of a deal's schedule."""
+
+    name: Name | None = None
+    amount: Money | None = None
+    per_gpu_hour: Money | None = None
+    every: FrequencyField = "month"
+    timing: TimingField = "advance"
+    from_: Day | None = Field(default=None, alias="from")
+    until: Day | None = None
+    escalation: Escalation | None = None
+    option: Flag = False
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> PaymentStream:
+        issues: list[Issue] = []
+        if self.amount is None and self.per_gpu_hour is None:
+            issues.append(((), Codes.AMOUNT_SPEC, "a payment stream needs amount or per_gpu_hour"))
+        elif self.amount is not None and self.per_gpu_hour is not None:
+            issues.append(
+                (("per_gpu_hour",), Codes.AMOUNT_SPEC, "give amount or per_gpu_hour, not both")
+            )
+        elif self.per_gpu_hour is not None and self.every == "once":
+            issues.append(
+                (
+                    ("per_gpu_hour",),
+                    Codes.AMOUNT_SPEC,
+                    "per_gpu_hour needs a recurring stream (every: month, quarter or year)",
+                )
+            )
+        _raise_issues(issues)
+        return self
+
+
+class Prepayment(_Model):
+    """Money paid ahead, credited against later payments; it moves money, not the total."""
+
+    amount: MoneyOrPercent
+    on: Day | None = None
+    credit: CreditField = "pro-rata"
+
+
+class Termination(_Model):
+    """An early-termination right: what separates committed value from headline value."""
+
+    notice_days: NoticeDays
+    not_before: Day | None = None
+    by: PartyField = "either"
+    fee: Money | None = None
+
+
+class Reported(_Model):
+    """Figures as publicly reported, which ``lease check`` verifies against the computation."""
+
+    total: Money | None = None
+    monthly: Money | None = None
+    months: ReportedMonths | None = None
+    start: Day | None = None
+    end: Day | None = None
+    tolerance: Tolerance = Decimal("0.005")
+
+
+class Capacity(_Model):
+    accelerator: Name | None = None
+    gpus: Gpus | None = None
+    power_mw: PowerMW | None = None
+
+
+class LessorAssumptions(_Model):
+    capex: Money | None = None
+    opex_monthly: Money | None = None
+    residual: Money | None = None
+
+
+class LesseeAssumptions(_Model):
+    buy_capex: Money | None = None
+    buy_opex_monthly: Money | None = None
+    buy_residual: Money | None = None
+
+
+class Assumptions(_Model):
+    """Inputs that were not reported: each deal file says why it chose them."""
+
+    discount_rate: DiscountRate | None = None
+    market_gpu_hour: Money | None = None
+    market_decline: Decline | None = None
+    hours_basis: HoursBasisField = "actual"
+    lessor: LessorAssumptions | None = None
+    lessee: LesseeAssumptions | None = None
+
+
+class Source(_Model):
+    title: Name
+    publisher: Name | None = None
+    url: Url | None = None
+    date: Day | None = None
+
+
+class Deal(_Model):
+    """One compute deal: parties, term, payment streams and what is known about it."""
+
+    version: Version = 1
+    id: Slug | None = None
+    name: Name
+    lessor: Name
+    lessee: Name
+    currency: CurrencyCode = "USD"
+    notes: Notes | None = None
+    start: Day
+    end: Day | None = None
+    months: Annotated[int, _parser(_count(1, dates.MAX_TERM_MONTHS, "months"))] | None = None
+    payments: tuple[PaymentStream, ...] = Field(min_length=1)
+    prepayments: tuple[Prepayment, ...] = ()
+    termination: Termination | None = None
+    cap: Money | None = None
+    reported: Reported | None = None
+    capacity: Capacity | None = None
+    assumptions: Assumptions = Assumptions()
+    sources: tuple[Source, ...] = ()
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _currency_scope(cls, data: Any, handler: ModelWrapValidatorHandler[Deal]) -> Deal:
+        code: str | None = None
+        if isinstance(data, Mapping):
+            try:
+                code = _currency_code(data.get("currency", "USD"))
+            except FieldError:
+                code = None  # reported at 'currency'; marks are then not compared
+        token = _DEAL_CURRENCY.set(code)
+        try:
+            return handler(data)
+        finally:
+            _DEAL_CURRENCY.reset(token)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Deal:
+        _raise_issues(list(_consistency(self)))
+        return self
+
+    @property
+    def term_end(self) -> date:
+        """The last day the term covers (inclusive)."""
+        if self.end is not None:
+            return self.end
+        assert self.months is not None  # one of the two is required
+        return dates.add_months(self.start, self.months) - dates.ONE_DAY
+
+    @property
+    def ccy(self) -> money.Currency:
+        return money.CURRENCIES[self.currency]
+
+    @property
+    def has_options(self) -> bool:
+        return any(s.option for s in self.payments)
+
+    @property
+    def gpus(self) -> int | None:
+        return self.capacity.gpus if self.capacity else None
+
+    def stream_name(self, index: int) -> str:
+        stream = self.payments[index]
+        return stream.name or f"payments[{index}]"
+
+
+def _consistency(deal: Deal) -> Iterator[Issue]:
+    """Every rule that ties fields together, each reported at the field that breaks it."""
+    if deal.end is not None and deal.months is not None:
+        yield (("months",), Codes.TERM_SPEC, "give end or months, not both")
+        return
+    if deal.end is None and deal.months is None:
+        yield (("start",), Codes.TERM_SPEC, "the term needs an end date or a number of months")
+        return
+    try:
+        limit = dates.add_months(deal.start, dates.MAX_TERM_MONTHS) - dates.ONE_DAY
+    except dates.DateOverflow:
+        limit = date.max
+    if deal.months is not None:
+        try:
+            end = dates.add_months(deal.start, deal.months) - dates.ONE_DAY
+        except dates.DateOverflow:
+            end = date.max
+        if end > dates.LAST_TERM_DAY:
+            yield (
+                ("months",),
+                Codes.TERM_TOO_LONG,
+                f"{deal.months} months from {deal.start} runs past {dates.LAST_TERM_DAY}, "
+                "the last day a term may cover",
+            )
+            return
+    else:
+        assert deal.end is not None
+        end = deal.end
+        if end < deal.start:
+            yield (("end",), Codes.END_BEFORE_START, f"end {end} is before start {deal.start}")
+            return
+        if end > dates.LAST_TERM_DAY:
+            yield (
+                ("end",),
+                Codes.TERM_TOO_LONG,
+                f"end {end} is past {dates.LAST_TERM_DAY}, the last day a term may cover",
+            )
+            return
+        if end > limit:
+            yield (
+                ("end",),
+                Codes.TERM_TOO_LONG,
+                f"a term from {deal.start} to {end} is longer than 100 years "
+                f"({dates.MAX_TERM_MONTHS} months), the longest supported",
+            )
+            return
+
+    def inside(path: FieldPath, day: date | None, what: str) -> Iterator[Issue]:
+        if day is not None and not deal.start <= day <= end:
+            yield (
+                path,
+                Codes.OUTSIDE_TERM,
+                f"{what} {day} is outside the term {deal.start} to {end}",
+            )
+
+    rows = 0
+    for i, stream in enumerate(deal.payments):
+        base: FieldPath = ("payments", i)
+        outside = [
+            *inside((*base, "from"), stream.from_, "from"),
+            *inside((*base, "until"), stream.until, "until"),
+        ]
+        if outside:
+            yield from outside
+            continue
+        first = stream.from_ or deal.start
+        last = stream.until or end
+        if last < first:
+            yield (
+                (*base, "until"),
+                Codes.END_BEFORE_START,
+                f"until {last} is before the stream's first day {first}",
+            )
+            continue
+        if stream.per_gpu_hour is not None and deal.gpus is None:
+            yield (
+                (*base, "per_gpu_hour"),
+                Codes.NEEDS_INPUT,
+                "per_gpu_hour needs capacity.gpus, the number of GPUs billed",
+            )
+        rows += period_count(stream.every, first, last)
+    if rows > MAX_ROWS:
+        yield (
+            ("payments",),
+            Codes.TOO_MANY_ROWS,
+            f"the payment streams would make {rows:,} schedule rows; at most {MAX_ROWS:,} are "
+            "supported (use a longer period, such as every: quarter)",
+        )
+    for i, pre in enumerate(deal.prepayments):
+        yield from inside(("prepayments", i, "on"), pre.on, "prepayment date")
+    if deal.termination is not None:
+        yield from inside(
+            ("termination", "not_before"), deal.termination.not_before, "termination not_before"
+        )
+
+
+def period_count(every: str, first: date, last: date) -> int:
+    """How many periods a stream from ``first`` to ``last`` has: the schedule's row bound."""
+    if every == "once":
+        return 1
+    span = dates.month_span(first, last)
+    step = STEP_MONTHS[every]
+    return span.whole // step + (1 if span.whole % step or span.stub_days else 0)
+
+
+def keys_at(path: Sequence[str | int]) -> tuple[str, ...]:
+    """The keys the mapping at ``path`` may hold, for 'did you mean' hints."""
+    model: type[BaseModel] | None = Deal
+    for part in path:
+        if model is None:
+            return ()
+        if isinstance(part, int):
+            continue
+        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+        model = _model_in(field.annotation) if field is not None else None
+    if model is None:
+        return ()
+    return tuple(f.alias or n for n, f in model.model_fields.items())
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, tuple, Annotated):
+        for arg in get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
