@@ -1,0 +1,209 @@
+"""Consistency checks over a loaded deal: the reported figures against the computed ones.
+
+A deal that validates may still contradict what was reported about it: a
+reported "$5.4B" for 42 months at $150M is 36 months' worth. Each check
+returns :class:`~computelease.errors.Problem` records located at the
+reported field, with both numbers in the message, and the results feed both
+``lease check`` and the "checks" block of every report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from computelease import money
+from computelease.core.schedule import Schedule, build_schedule
+from computelease.core.totals import Totals, totals
+from computelease.errors import Code, Codes, FieldError, Problem
+from computelease.loader import LoadedDeal
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One reported figure compared with the computation: passed or not, and why."""
+
+    name: str
+    passed: bool
+    reported: str
+    computed: str
+    problem: Problem | None
+
+
+def check(loaded: LoadedDeal) -> list[Problem]:
+    """Every problem with a loaded deal that only computing it can reveal."""
+    try:
+        base = build_schedule(loaded.deal)
+        with_options = (
+            build_schedule(loaded.deal, with_options=True) if loaded.deal.has_options else None
+        )
+    except FieldError as exc:
+        return [loaded.problem(exc.path, exc.code, exc.message)]
+    results = reported_checks(loaded, base, totals(base), with_options)
+    problems = [r.problem for r in results if r.problem is not None]
+    return problems + list(_notes(loaded, base))
+
+
+def reported_checks(
+    loaded: LoadedDeal, base: Schedule, sums: Totals, with_options: Schedule | None = None
+) -> list[CheckResult]:
+    """Each figure under ``reported`` against the computed one, within ``tolerance``."""
+    deal = loaded.deal
+    rep = deal.reported
+    if rep is None:
+        return []
+    ccy = deal.ccy
+    tolerance = rep.tolerance
+    out: list[CheckResult] = []
+
+    def fmt(value: Decimal) -> str:
+        return money.format_money(value, ccy)
+
+    if rep.total is not None:
+        total = sums.total
+        label = "total"
+        if (
+            with_options is not None
+            and not _close(rep.total, total, tolerance)
+            and _close(rep.total, with_options.total, tolerance)
+        ):
+            total, label = with_options.total, "total with options"
+        passed = _close(rep.total, total, tolerance)
+        message = (
+            f"reported total {fmt(rep.total)} differs from the computed {label} {fmt(total)} "
+            f"by {_gap(rep.total, total)} (tolerance {money.format_percent(tolerance)})"
+            + _months_hint(rep.total, sums, ccy)
+        )
+        out.append(
+            _result(
+                loaded,
+                "total",
+                passed,
+                fmt(rep.total),
+                fmt(total),
+                Codes.REPORTED_TOTAL,
+                ("reported", "total"),
+                message,
+            )
+        )
+    if rep.monthly is not None:
+        passed = _close(rep.monthly, sums.average_monthly, tolerance)
+        message = (
+            f"reported monthly {fmt(rep.monthly)} differs from the computed average per month "
+            f"{fmt(sums.average_monthly)} by {_gap(rep.monthly, sums.average_monthly)} "
+            f"(tolerance {money.format_percent(tolerance)})"
+        )
+        out.append(
+            _result(
+                loaded,
+                "monthly",
+                passed,
+                fmt(rep.monthly),
+                fmt(sums.average_monthly),
+                Codes.REPORTED_MONTHLY,
+                ("reported", "monthly"),
+                message,
+            )
+        )
+    if rep.months is not None:
+        passed = _close(rep.months, sums.months, tolerance)
+        message = (
+            f"reported term of {rep.months} months differs from the computed {sums.months} "
+            f"months ({deal.start} to {deal.term_end})"
+        )
+        out.append(
+            _result(
+                loaded,
+                "months",
+                passed,
+                f"{rep.months}",
+                f"{sums.months}",
+                Codes.REPORTED_MONTHS,
+                ("reported", "months"),
+                message,
+            )
+        )
+    for field, reported, actual in (
+        ("start", rep.start, deal.start),
+        ("end", rep.end, deal.term_end),
+    ):
+        if reported is not None:
+            message = f"reported {field} {reported} differs from the deal's {field} {actual}"
+            out.append(
+                _result(
+                    loaded,
+                    field,
+                    reported == actual,
+                    str(reported),
+                    str(actual),
+                    Codes.REPORTED_DATE,
+                    ("reported", field),
+                    message,
+                )
+            )
+    return out
+
+
+def _result(
+    loaded: LoadedDeal,
+    name: str,
+    passed: bool,
+    reported: str,
+    computed: str,
+    code: Code,
+    path: tuple[str, str],
+    message: str,
+) -> CheckResult:
+    problem = None if passed else loaded.problem(path, code, message)
+    return CheckResult(name, passed, reported, computed, problem)
+
+
+def _notes(loaded: LoadedDeal, base: Schedule) -> Iterator[Problem]:
+    deal = loaded.deal
+    if deal.reported is not None and not deal.sources:
+        yield loaded.problem(
+            ("reported",),
+            Codes.NO_SOURCE,
+            "reported figures without sources: add a 'sources' list saying where each was reported",
+            key=True,
+        )
+    if deal.cap is not None and base.cap_date is not None:
+        ccy = deal.ccy
+        yield loaded.problem(
+            ("cap",),
+            Codes.CAP_BINDS,
+            f"the cap {money.format_money(deal.cap, ccy)} cuts "
+            f"{money.format_money(base.cap_cut, ccy)} from the scheduled "
+            f"{money.format_money(base.scheduled_total, ccy)}, from {base.cap_date}",
+        )
+
+
+@money.exact
+def _close(reported: Decimal, computed: Decimal, tolerance: Decimal) -> bool:
+    if reported == computed:
+        return True
+    scale = abs(reported) if reported else abs(computed)
+    return abs(reported - computed) <= tolerance * scale
+
+
+@money.exact
+def _gap(reported: Decimal, computed: Decimal) -> str:
+    if not reported:
+        return "all of it"
+    return money.format_percent(abs(computed - reported) / abs(reported), 1)
+
+
+@money.exact
+def _months_hint(reported: Decimal, sums: Totals, ccy: money.Currency) -> str:
+    """Say how many months of the average payment a mismatched total amounts to."""
+    if not sums.average_monthly:
+        return ""
+    months = reported / sums.average_monthly
+    whole = months.to_integral_value()
+    if whole < 1 or abs(months - whole) > Decimal("0.01") * whole:
+        return ""
+    return (
+        f"; {money.format_money(reported, ccy, compact=True)} fits {whole} months at "
+        f"{money.format_money(sums.average_monthly, ccy, compact=True)}"
+    )

@@ -1,0 +1,352 @@
+"""The payment schedule: every payment a deal makes, exact to the minor unit.
+
+This is the one schedule computation in the code base; ``lease check``,
+every report and every valuation start from :func:`build_schedule`.
+
+Conventions, each stated in every report:
+
+- Periods roll from the stream's ``from`` day by calendar month (quarter = 3,
+  year = 12) under the end-of-month rule of :mod:`computelease.dates`.
+- A last period cut short by ``until`` or the term's end is prorated by
+  actual days: days covered / days in the full period.
+- ``advance`` pays on a period's first day; ``arrears`` on the first day after
+  the period (after the cut end, for a prorated period). ``once`` pays on ``from``.
+- Escalation compounds at each anniversary of the stream's ``from``;
+  unrounded amounts compound and each payment is rounded once, half-up, to
+  the currency's minor unit.
+- A cap is applied in date order: the payment that would cross it is cut to
+  meet it exactly and later payments are zero.
+- A prepayment is its own row on its date and is credited against the
+  payments due on or after that date (pro-rata in equal shares with the odd
+  minor units on the last; front; or back), never below zero, so the total
+  over the term is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from computelease import dates, money
+from computelease.errors import Codes, FieldError
+from computelease.models import STEP_MONTHS, Deal, PaymentStream
+
+RowKind = Literal["payment", "prepayment"]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One period of a grid: its days, its share of a full period and its payment date."""
+
+    index: int
+    start: date
+    end: date
+    #: Days covered / days in the full period, or None for a full period.
+    fraction: Decimal | None
+    full_days: int
+    pay_date: date
+
+    @property
+    def days(self) -> int:
+        return dates.days_inclusive(self.start, self.end)
+
+
+def periods(
+    anchor: date, last: date, step_months: int, timing: Literal["advance", "arrears"]
+) -> Iterator[Period]:
+    """The period grid from ``anchor`` to ``last`` inclusive, each period ``step_months`` long.
+
+    Period k starts at ``anchor`` plus k*step months, computed from the anchor,
+    so day-of-month clamping never accumulates.
+    """
+    k = 0
+    start = anchor
+    while start <= last:
+        next_start = dates.add_months(anchor, (k + 1) * step_months)
+        full_end = next_start - dates.ONE_DAY
+        end = min(full_end, last)
+        full_days = dates.days_inclusive(start, full_end)
+        fraction = None
+        if end < full_end:
+            fraction = Decimal(dates.days_inclusive(start, end)) / Decimal(full_days)
+        pay = start if timing == "advance" else dates.next_day(end)
+        yield Period(k, start, end, fraction, full_days, pay)
+        k += 1
+        start = next_start
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of a schedule.
+
+    ``scheduled`` is the payment as the stream computes it, rounded once;
+    ``cap_cut`` is what the cap removed and ``credit`` what a prepayment
+    covers, so ``amount = scheduled - cap_cut - credit``. A prepayment row
+    has no period and pays its full amount.
+    """
+
+    n: int
+    stream: str
+    kind: RowKind
+    source: int
+    option: bool
+    period_start: date | None
+    period_end: date | None
+    date: date
+    fraction: Decimal | None
+    scheduled: Decimal
+    cap_cut: Decimal
+    credit: Decimal
+    amount: Decimal
+    cumulative: Decimal
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Every payment of a deal in date order, and what the cap did to them."""
+
+    deal: Deal
+    with_options: bool
+    rows: tuple[Row, ...]
+    #: Sum of the scheduled payments before the cap (prepayments excluded: they move money).
+    scheduled_total: Decimal
+    #: Sum of the rows: what is paid over the term.
+    total: Decimal
+    #: The first payment date at which the cap cut anything, and how much it cut in all.
+    cap_date: date | None
+    cap_cut: Decimal
+
+    @property
+    def ccy(self) -> money.Currency:
+        return self.deal.ccy
+
+    @property
+    def payments(self) -> int:
+        """Rows that move money: a payment the cap reduced to zero is not a payment."""
+        return sum(1 for r in self.rows if r.amount != 0)
+
+
+@money.exact
+def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
+    """The schedule of ``deal``: base streams only, or with the lessee's options too.
+
+    Raises FieldError (with the path of the field to blame) when a payment
+    would exceed the largest supported amount or a prepayment cannot be
+    credited in full.
+    """
+    ccy = deal.ccy
+    rows: list[Row] = []
+    for index, stream in enumerate(deal.payments):
+        if stream.option and not with_options:
+            continue
+        rows.extend(_stream_rows(deal, index, stream, ccy))
+    # Merge streams by date; sorted() is stable, so within a date the file's order holds.
+    rows.sort(key=lambda r: r.date)
+    scheduled_total = sum((r.scheduled for r in rows), money.ZERO)
+
+    cap_date: date | None = None
+    if deal.cap is not None and scheduled_total > deal.cap:
+        rows, cap_date = _apply_cap(rows, deal.cap)
+    # The base total the percent prepayments refer to: scheduled, before the cap, no options.
+    base_total = sum((r.scheduled for r in rows if not r.option), money.ZERO)
+    for index in sorted(
+        range(len(deal.prepayments)), key=lambda i: deal.prepayments[i].on or deal.start
+    ):
+        rows = _prepay(deal, index, rows, base_total, ccy)
+
+    numbered: list[Row] = []
+    cumulative = money.ZERO
+    for n, row in enumerate(rows, start=1):
+        cumulative += row.amount
+        numbered.append(replace(row, n=n, cumulative=cumulative))
+    total = cumulative
+    return Schedule(
+        deal=deal,
+        with_options=with_options,
+        rows=tuple(numbered),
+        scheduled_total=scheduled_total,
+        total=total,
+        cap_date=cap_date,
+        cap_cut=scheduled_total - total,
+    )
+
+
+def _stream_rows(
+    deal: Deal, index: int, stream: PaymentStream, ccy: money.Currency
+) -> Iterator[Row]:
+    name = deal.stream_name(index)
+    anchor = stream.from_ or deal.start
+    last = stream.until or deal.term_end
+    if stream.every == "once":
+        assert stream.amount is not None  # the model refuses per_gpu_hour on a single payment
+        yield _row(
+            name, index, stream, None, None, anchor, None, money.round_money(stream.amount, ccy)
+        )
+        return
+    step = STEP_MONTHS[stream.every]
+    growth = money.ONE + (stream.escalation or money.ZERO)
+    field = "per_gpu_hour" if stream.per_gpu_hour is not None else "amount"
+    for period in periods(anchor, last, step, stream.timing):
+        base = _period_amount(deal, stream, period, step)
+        # Anniversaries of the anchor fall on period starts, so years passed = months // 12.
+        years = period.index * step // 12
+        unrounded = base * growth**years if years else base
+        if period.fraction is not None:
+            unrounded *= period.fraction
+        amount = money.round_money(unrounded, ccy)
+        if amount > money.MAX_AMOUNT:
+            blame = "escalation" if years and stream.escalation else field
+            raise FieldError(
+                Codes.PAYMENT_TOO_LARGE,
+                f"the payment for the period from {period.start} would be "
+                f"{money.format_money(amount, ccy, compact=True)}, above the largest supported "
+                "amount, 10^15",
+                ("payments", index, blame),
+            )
+        yield _row(
+            name, index, stream, period.start, period.end, period.pay_date, period.fraction, amount
+        )
+
+
+def _period_amount(deal: Deal, stream: PaymentStream, period: Period, step: int) -> Decimal:
+    """A full period's amount, before escalation and proration."""
+    if stream.amount is not None:
+        return stream.amount
+    assert stream.per_gpu_hour is not None and deal.gpus is not None  # checked by the model
+    if deal.assumptions.hours_basis == "730":
+        hours = Decimal(730 * step)
+    else:
+        hours = Decimal(period.full_days * 24)
+    return stream.per_gpu_hour * deal.gpus * hours
+
+
+def _row(
+    name: str,
+    index: int,
+    stream: PaymentStream,
+    start: date | None,
+    end: date | None,
+    pay: date,
+    fraction: Decimal | None,
+    amount: Decimal,
+) -> Row:
+    return Row(
+        n=0,
+        stream=name,
+        kind="payment",
+        source=index,
+        option=stream.option,
+        period_start=start,
+        period_end=end,
+        date=pay,
+        fraction=fraction,
+        scheduled=amount,
+        cap_cut=money.ZERO,
+        credit=money.ZERO,
+        amount=amount,
+        cumulative=money.ZERO,
+    )
+
+
+def _apply_cap(rows: list[Row], cap: Decimal) -> tuple[list[Row], date | None]:
+    out: list[Row] = []
+    paid = money.ZERO
+    binds: date | None = None
+    for row in rows:
+        allowed = min(row.amount, max(cap - paid, money.ZERO))
+        if allowed < row.amount:
+            binds = binds or row.date
+            row = replace(row, cap_cut=row.amount - allowed, amount=allowed)
+        paid += allowed
+        out.append(row)
+    return out, binds
+
+
+def _prepay(
+    deal: Deal, index: int, rows: list[Row], base_total: Decimal, ccy: money.Currency
+) -> list[Row]:
+    pre = deal.prepayments[index]
+    on = pre.on or deal.start
+    if isinstance(pre.amount, money.Percent):
+        amount = money.round_money(base_total * pre.amount.fraction, ccy)
+    else:
+        amount = money.round_money(pre.amount, ccy)
+    eligible = [i for i, r in enumerate(rows) if r.kind == "payment" and r.date >= on]
+    room = [_units(rows[i].amount, ccy) for i in eligible]
+    wanted = _units(amount, ccy)
+    if wanted > sum(room):
+        due = sum((rows[i].amount for i in eligible), money.ZERO)
+        raise FieldError(
+            Codes.PREPAYMENT_EXCEEDS,
+            f"a prepayment of {money.format_money(amount, ccy)} exceeds the "
+            f"{money.format_money(due, ccy)} due on or after {on}, against which it is credited",
+            ("prepayments", index, "amount"),
+        )
+    credits = allocate(wanted, room, pre.credit)
+    out = list(rows)
+    for i, units in zip(eligible, credits, strict=True):
+        if units:
+            credit = Decimal(units).scaleb(-ccy.minor_units)
+            row = out[i]
+            out[i] = replace(row, credit=row.credit + credit, amount=row.amount - credit)
+    prepay_row = Row(
+        n=0,
+        stream=f"prepayment[{index}]",
+        kind="prepayment",
+        source=index,
+        option=False,
+        period_start=None,
+        period_end=None,
+        date=on,
+        fraction=None,
+        scheduled=amount,
+        cap_cut=money.ZERO,
+        credit=money.ZERO,
+        amount=amount,
+        cumulative=money.ZERO,
+    )
+    # A prepayment is paid before the payments due on the same day.
+    at = next((i for i, r in enumerate(out) if r.date >= on), len(out))
+    out.insert(at, prepay_row)
+    return out
+
+
+def _units(amount: Decimal, ccy: money.Currency) -> int:
+    return int(amount.scaleb(ccy.minor_units))
+
+
+def allocate(total: int, room: list[int], mode: str) -> list[int]:
+    """Split ``total`` minor units over payments with ``room`` each, never above the room.
+
+    ``front`` fills the earliest payments first, ``back`` the latest;
+    ``pro-rata`` gives equal shares, capped at each payment's room, with the
+    odd units on the last payments that can take them.
+    """
+    credits = [0] * len(room)
+    if mode in ("front", "back"):
+        order = range(len(room)) if mode == "front" else range(len(room) - 1, -1, -1)
+        left = total
+        for i in order:
+            credits[i] = min(room[i], left)
+            left -= credits[i]
+        return credits
+    # Water-filling: the largest equal share L with sum(min(room, L)) <= total.
+    low, high = 0, max(room, default=0)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if sum(min(r, mid) for r in room) <= total:
+            low = mid
+        else:
+            high = mid - 1
+    credits = [min(r, low) for r in room]
+    left = total - sum(credits)
+    for i in range(len(room) - 1, -1, -1):
+        if not left:
+            break
+        extra = min(room[i] - credits[i], left)
+        credits[i] += extra
+        left -= extra
+    return credits

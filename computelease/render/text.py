@@ -1,0 +1,36 @@
+"""Plain-text diagnostics: one line per problem and a summary, as compilers print them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from computelease.errors import Problem, Severity
+from computelease.render.safe import safe
+
+
+def problem_line(problem: Problem) -> str:
+    """``deals/x.yaml:12:11: error[E204]: message``, with control characters made visible."""
+    return safe(str(problem))
+
+
+def problems(items: Sequence[Problem]) -> str:
+    return "".join(problem_line(p) + "\n" for p in items)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(files: int, items: Sequence[Problem]) -> str:
+    """``3 files checked, 1 error, 2 warnings``."""
+    errors = sum(1 for p in items if p.severity is Severity.ERROR)
+    warnings = sum(1 for p in items if p.severity is Severity.WARNING)
+    parts = [
+        f"{_plural(files, 'file')} checked",
+        _plural(errors, "error"),
+        _plural(warnings, "warning"),
+    ]
+    notes = sum(1 for p in items if p.severity is Severity.NOTE)
+    if notes:
+        parts.append(_plural(notes, "note"))
+    return ", ".join(parts) + "\n"

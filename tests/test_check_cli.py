@@ -1,0 +1,167 @@
+"""``lease check`` end to end through Typer's CliRunner, on real files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEALS, MINIMAL, Run
+
+REFLECTION = (DEALS / "reflection.yaml").read_text(encoding="utf-8")
+
+
+def test_reflection_passes(lease: Callable[..., Run]) -> None:
+    run = lease("check", DEALS / "reflection.yaml")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.stdout == "1 file checked, 0 errors, 0 warnings\n"
+
+
+def test_reported_5_4_billion_fails_with_both_numbers_and_a_hint(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    path = write(REFLECTION.replace("  total: $6.3B", "  total: $5.4B"), "reflection-54.yaml")
+    line = REFLECTION.splitlines().index("  total: $6.3B") + 1
+    run = lease("check", path)
+    assert run.exit_code == 1
+    assert run.stdout.splitlines() == [
+        f"{path}:{line}:10: error[E401]: reported total $5,400,000,000.00 differs from the "
+        "computed total $6,300,000,000.00 by 16.7% (tolerance 0.5%); $5.40B fits 36 months "
+        "at $150.0M",
+        "1 file checked, 1 error, 0 warnings",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "line"),
+    [
+        (lambda t: t + "name: again\n", "E105", 8),
+        (lambda t: t + "    ammount: 5\n", "E202", 8),
+        (lambda t: t.replace("amount: 1000", "amount: 1000 bucks"), "E204", 7),
+    ],
+)
+def test_each_kind_of_error_has_its_line_and_exit_1(
+    lease: Callable[..., Run],
+    write: Callable[..., Path],
+    change: Callable[[str], str],
+    code: str,
+    line: int,
+) -> None:
+    path = write(change(MINIMAL))
+    run = lease("check", path)
+    assert run.exit_code == 1
+    first = run.stdout.splitlines()[0]
+    assert first.startswith(f"{path}:{line}:")
+    assert f"error[{code}]" in first
+
+
+def test_json_findings(lease: Callable[..., Run], write: Callable[..., Path]) -> None:
+    path = write(MINIMAL + "    ammount: 5\n")
+    run = lease("check", "--format", "json", path)
+    assert run.exit_code == 1
+    assert json.loads(run.stdout) == [
+        {
+            "file": str(path),
+            "line": 8,
+            "column": 5,
+            "severity": "error",
+            "code": "E202",
+            "message": "unknown key 'ammount'; did you mean 'amount'?",
+            "field": "payments[0].ammount",
+        }
+    ]
+
+
+def test_a_folder_with_good_and_bad_files(lease: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text(MINIMAL)
+    (tmp_path / "bad.yml").write_text(MINIMAL.replace("months: 12", "months: twelve"))
+    (tmp_path / "notes.txt").write_text("ignored")
+    run = lease("check", tmp_path)
+    assert run.exit_code == 1
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'bad.yml'}:5:9: error[E208]")
+    assert lines[-1] == "2 files checked, 1 error, 0 warnings"
+
+
+def test_missing_path_is_a_usage_error_even_beside_invalid_files(
+    lease: Callable[..., Run], write: Callable[..., Path], tmp_path: Path
+) -> None:
+    bad = write(MINIMAL + "cap: lots\n")
+    run = lease("check", bad, tmp_path / "missing.yaml")
+    assert run.exit_code == 2
+    assert f"{tmp_path / 'missing.yaml'}: error[E001]: no such file or folder" in run.stdout
+
+
+def test_warnings_fail_only_under_strict(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    path = write(MINIMAL + "reported:\n  total: 12000\n")
+    run = lease("check", path)
+    assert run.exit_code == 0
+    assert "warning[W401]" in run.stdout
+    assert run.stdout.splitlines()[-1] == "1 file checked, 0 errors, 1 warning"
+    assert lease("check", "--strict", path).exit_code == 1
+
+
+def test_cap_below_scheduled_total_is_a_note(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    path = write(MINIMAL + "cap: 11500\n")
+    run = lease("check", path)
+    assert run.exit_code == 0
+    assert (
+        f"{path}:8:6: note[N401]: the cap $11,500.00 cuts $500.00 from the scheduled $12,000.00, "
+        "from 2026-12-01"
+    ) in run.stdout
+
+
+def test_no_paths_uses_deals_folder(
+    lease: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = lease("check")
+    assert run.exit_code == 2
+    assert "no deals/ folder" in run.stderr
+    (tmp_path / "deals").mkdir()
+    (tmp_path / "deals" / "x.yaml").write_text(MINIMAL)
+    assert lease("check").exit_code == 0
+
+
+def test_usage_errors_exit_2(lease: Callable[..., Run]) -> None:
+    assert lease("check", "--bogus").exit_code == 2
+    assert lease("check", "--format", "xml").exit_code == 2
+    assert lease("frobnicate").exit_code == 2
+
+
+def test_version_comes_from_package_metadata(lease: Callable[..., Run]) -> None:
+    from importlib.metadata import version
+
+    run = lease("--version")
+    assert run.exit_code == 0
+    assert run.stdout == f"lease (computelease) {version('computelease')}\n"
+
+
+def test_an_internal_error_exits_3_without_a_traceback(
+    lease: Callable[..., Run], write: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from computelease import checks
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("deal value 150000000 must not leak")
+
+    monkeypatch.setattr(checks, "check", broken)
+    run = lease("check", write(MINIMAL))
+    assert run.exit_code == 3
+    assert "internal error" in run.stderr
+    assert "Traceback" not in run.stderr
+    debug = lease("--debug", "check", write(MINIMAL))
+    assert debug.exit_code == 3
+    assert "Traceback" in debug.stderr
+
+
+def test_help_lists_exit_codes(lease: Callable[..., Run]) -> None:
+    run = lease("--help", env={"COLUMNS": "200"})
+    assert run.exit_code == 0
+    assert "Exit codes: 0 success; 1 invalid deal or failed check; 2 usage error" in run.stdout
