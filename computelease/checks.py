@@ -142,6 +142,28 @@ def reported_checks(
                     message,
                 )
             )
+    capacity = deal.capacity
+    for field, reported_value, assumed in (
+        ("gpus", rep.gpus, capacity.gpus if capacity else None),
+        ("power_mw", rep.power_mw, capacity.power_mw if capacity else None),
+    ):
+        if reported_value is not None and assumed is not None:
+            message = (
+                f"capacity.{field} is {assumed} but the reported figure is {reported_value}; "
+                "computations use capacity"
+            )
+            out.append(
+                _result(
+                    loaded,
+                    field,
+                    assumed == reported_value,
+                    str(reported_value),
+                    str(assumed),
+                    Codes.REPORTED_CAPACITY,
+                    ("capacity", field),
+                    message,
+                )
+            )
     return out
 
 

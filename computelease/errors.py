@@ -95,6 +95,7 @@ class Codes:
     REPORTED_MONTHLY = Code("E402", "reported monthly figure does not match")
     REPORTED_MONTHS = Code("E403", "reported term in months does not match")
     REPORTED_DATE = Code("E404", "reported start or end does not match")
+    REPORTED_CAPACITY = Code("E405", "capacity differs from the reported capacity")
     # Warnings and notes.
     SKIPPED = Code("W001", "entry skipped: not a regular file")
     NO_SOURCE = Code("W401", "reported figures without a source")

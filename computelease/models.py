@@ -325,6 +325,8 @@ class Reported(_Model):
     months: ReportedMonths | None = None
     start: Day | None = None
     end: Day | None = None
+    gpus: Gpus | None = None
+    power_mw: PowerMW | None = None
     tolerance: Tolerance = Decimal("0.005")
 
 
@@ -424,7 +426,10 @@ class Deal(_Model):
 
     @property
     def gpus(self) -> int | None:
-        return self.capacity.gpus if self.capacity else None
+        """GPUs billed: ``capacity.gpus``, or else the reported count."""
+        if self.capacity is not None and self.capacity.gpus is not None:
+            return self.capacity.gpus
+        return self.reported.gpus if self.reported is not None else None
 
     def stream_name(self, index: int) -> str:
         stream = self.payments[index]
@@ -509,7 +514,7 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
             yield (
                 (*base, "per_gpu_hour"),
                 Codes.NEEDS_INPUT,
-                "per_gpu_hour needs capacity.gpus, the number of GPUs billed",
+                "per_gpu_hour needs capacity.gpus (or reported.gpus), the number of GPUs billed",
             )
         rows += period_count(stream.every, first, last)
     if rows > MAX_ROWS:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import (
     ROUND_HALF_EVEN,
@@ -53,12 +54,17 @@ ZERO: Final = Decimal(0)
 ONE: Final = Decimal(1)
 
 
+def arithmetic() -> AbstractContextManager[Context]:
+    """A block of arithmetic under the money context: ``with money.arithmetic(): ...``."""
+    return localcontext(CONTEXT)
+
+
 def exact(fn: Callable[P, R]) -> Callable[P, R]:
     """Run ``fn`` under the money context, whatever context the caller has set."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with localcontext(CONTEXT):
+        with arithmetic():
             return fn(*args, **kwargs)
 
     return wrapper

@@ -165,3 +165,20 @@ def test_help_lists_exit_codes(lease: Callable[..., Run]) -> None:
     run = lease("--help", env={"COLUMNS": "200"})
     assert run.exit_code == 0
     assert "Exit codes: 0 success; 1 invalid deal or failed check; 2 usage error" in run.stdout
+
+
+def test_capacity_must_match_reported_capacity(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    text = MINIMAL + "capacity:\n  gpus: 1000\nreported:\n  gpus: 1200\nsources:\n  - title: x\n"
+    run = lease("check", write(text))
+    assert run.exit_code == 1
+    assert ":9:9: error[E405]: capacity.gpus is 1000 but the reported figure is 1200" in run.stdout
+
+
+def test_prepayment_too_large_is_an_error_at_its_amount(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    run = lease("check", write(MINIMAL + "prepayments:\n  - amount: 20000\n"))
+    assert run.exit_code == 1
+    assert ":9:13: error[E309]: a prepayment of $20,000.00 exceeds the $12,000.00 due" in run.stdout
