@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from computelease import money
@@ -26,8 +27,10 @@ class CheckResult:
 
     name: str
     passed: bool
-    reported: str
-    computed: str
+    reported: Decimal | date | int
+    computed: Decimal | date | int
+    #: Whether the two values are amounts in the deal's currency.
+    is_money: bool
     problem: Problem | None
 
 
@@ -80,8 +83,8 @@ def reported_checks(
                 loaded,
                 "total",
                 passed,
-                fmt(rep.total),
-                fmt(total),
+                rep.total,
+                total,
                 Codes.REPORTED_TOTAL,
                 ("reported", "total"),
                 message,
@@ -99,8 +102,8 @@ def reported_checks(
                 loaded,
                 "monthly",
                 passed,
-                fmt(rep.monthly),
-                fmt(sums.average_monthly),
+                rep.monthly,
+                sums.average_monthly,
                 Codes.REPORTED_MONTHLY,
                 ("reported", "monthly"),
                 message,
@@ -109,16 +112,16 @@ def reported_checks(
     if rep.months is not None:
         passed = _close(rep.months, sums.months, tolerance)
         message = (
-            f"reported term of {rep.months} months differs from the computed {sums.months} "
-            f"months ({deal.start} to {deal.term_end})"
+            f"reported term of {money.decimal_text(rep.months)} months differs from the computed "
+            f"{money.decimal_text(sums.months)} months ({deal.start} to {deal.term_end})"
         )
         out.append(
             _result(
                 loaded,
                 "months",
                 passed,
-                f"{rep.months}",
-                f"{sums.months}",
+                rep.months,
+                sums.months,
                 Codes.REPORTED_MONTHS,
                 ("reported", "months"),
                 message,
@@ -135,8 +138,8 @@ def reported_checks(
                     loaded,
                     field,
                     reported == actual,
-                    str(reported),
-                    str(actual),
+                    reported,
+                    actual,
                     Codes.REPORTED_DATE,
                     ("reported", field),
                     message,
@@ -157,8 +160,8 @@ def reported_checks(
                     loaded,
                     field,
                     assumed == reported_value,
-                    str(reported_value),
-                    str(assumed),
+                    reported_value,
+                    assumed,
                     Codes.REPORTED_CAPACITY,
                     ("capacity", field),
                     message,
@@ -171,14 +174,15 @@ def _result(
     loaded: LoadedDeal,
     name: str,
     passed: bool,
-    reported: str,
-    computed: str,
+    reported: Decimal | date | int,
+    computed: Decimal | date | int,
     code: Code,
     path: tuple[str, str],
     message: str,
 ) -> CheckResult:
     problem = None if passed else loaded.problem(path, code, message)
-    return CheckResult(name, passed, reported, computed, problem)
+    is_money = name in ("total", "monthly")
+    return CheckResult(name, passed, reported, computed, is_money, problem)
 
 
 def _notes(loaded: LoadedDeal, base: Schedule) -> Iterator[Problem]:

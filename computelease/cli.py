@@ -18,11 +18,27 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 
-from computelease.errors import Codes, ExitCode, LeaseError, Problem, Severity, UsageError
+from computelease.errors import (
+    Codes,
+    DealInvalid,
+    ExitCode,
+    LeaseError,
+    Problem,
+    Severity,
+    UsageError,
+)
+from computelease.render import OutputFormat, renderer
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from computelease.core.analysis import Settings
+    from computelease.loader import LoadedDeal
+    from computelease.render.model import RenderOptions
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 invalid deal or failed check; 2 usage error "
@@ -62,6 +78,9 @@ def guarded(command: F) -> F:
             command(*args, **kwargs)
         except typer.Exit:
             raise
+        except DealInvalid as exc:
+            _diagnose(exc.problems)
+            raise typer.Exit(_exit_code(exc.problems, strict=False)) from None
         except LeaseError as exc:
             _err(f"lease: error: {exc}")
             raise typer.Exit(exc.exit_code) from None
@@ -168,6 +187,247 @@ def check(
     raise typer.Exit(_exit_code(problems, strict=strict))
 
 
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format", "-f", help="table (for people), json, csv or markdown (for PR comments)."
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of stdout, atomically (a temporary file, then a rename).",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Valuation date for present values (YYYY-MM-DD). Default: the deal's start.",
+    ),
+]
+RateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--rate",
+        metavar="RATE",
+        help="Discount rate such as 8% or 0.08, instead of assumptions.discount_rate.",
+    ),
+]
+ExactOption = Annotated[
+    bool,
+    typer.Option("--exact", help="Show amounts in tables to the cent (default: $6.30B, $150.0M)."),
+]
+SymbolOption = Annotated[
+    bool,
+    typer.Option(
+        "--currency-symbol/--no-currency-symbol", help="Show currency marks in tables ($, €)."
+    ),
+]
+
+
+class Period(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def calc(
+    ctx: typer.Context,
+    deals: Annotated[list[Path], typer.Argument(help="Deal files or folders.", show_default=False)],
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+    exact: ExactOption = False,
+    currency_symbol: SymbolOption = True,
+) -> None:
+    """Totals, present value, committed value, unit economics, checks and breakeven."""
+    from computelease import checks
+    from computelease.core.analysis import analyse
+    from computelease.errors import FieldError
+    from computelease.render.model import DealReport
+
+    settings = _settings(as_of, rate)
+    loaded, problems = _load(deals)
+    reports = []
+    for item in loaded:
+        try:
+            analysis = analyse(item.deal, settings)
+        except FieldError as exc:
+            problems.append(item.problem(exc.path, exc.code, exc.message))
+            continue
+        options = analysis.with_options.schedule if analysis.with_options else None
+        results = checks.reported_checks(
+            item, analysis.base.schedule, analysis.base.totals, options
+        )
+        problems.extend(r.problem for r in results if r.problem is not None)
+        reports.append(DealReport(item.path, analysis, tuple(results)))
+    _diagnose(problems)
+    if reports:
+        module = renderer(output_format)
+        _emit(module.calc(reports, _options(exact, currency_symbol, output)), output, deals)
+    raise typer.Exit(_exit_code(problems, strict=False))
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def schedule(
+    ctx: typer.Context,
+    deal: Annotated[Path, typer.Argument(help="A deal file.", show_default=False)],
+    by: Annotated[
+        Period | None, typer.Option("--by", help="Sum the payments by month, quarter or year.")
+    ] = None,
+    with_options: Annotated[
+        bool, typer.Option("--with-options", help="Include the lessee's option streams.")
+    ] = False,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+    exact: ExactOption = False,
+    currency_symbol: SymbolOption = True,
+) -> None:
+    """Every payment: stream, period, date, amount, cumulative, discount factor and PV."""
+    from computelease.core.analysis import schedule_result
+
+    settings = _settings(as_of, rate)
+    item = _load_one(deal)
+    result = _compute(
+        item,
+        lambda: schedule_result(
+            item.deal, settings, by=by.value if by else None, with_options=with_options
+        ),
+    )
+    module = renderer(output_format)
+    _emit(
+        module.schedule(result, item.path, _options(exact, currency_symbol, output)), output, [deal]
+    )
+    raise typer.Exit(ExitCode.OK)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def breakeven(
+    ctx: typer.Context,
+    deal: Annotated[Path, typer.Argument(help="A deal file.", show_default=False)],
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+    exact: ExactOption = False,
+    currency_symbol: SymbolOption = True,
+) -> None:
+    """Lessor payback, NPV and IRR; lease against buy; the lease against the market."""
+    from computelease.core.analysis import breakeven_result
+
+    settings = _settings(as_of, rate)
+    item = _load_one(deal)
+    result = _compute(item, lambda: breakeven_result(item.deal, settings))
+    module = renderer(output_format)
+    _emit(
+        module.breakeven(result, item.path, _options(exact, currency_symbol, output)),
+        output,
+        [deal],
+    )
+    raise typer.Exit(ExitCode.OK)
+
+
+T = TypeVar("T")
+
+
+def _compute(item: LoadedDeal, work: Callable[[], T]) -> T:
+    """Run a core computation; a deal the core refuses is reported like ``lease check`` does."""
+    from computelease.errors import DealInvalid, FieldError
+
+    try:
+        return work()
+    except FieldError as exc:
+        raise DealInvalid([item.problem(exc.path, exc.code, exc.message)]) from None
+
+
+def _settings(as_of: str | None, rate: str | None) -> Settings:
+    from decimal import Decimal
+
+    from computelease import dates, money
+    from computelease.core.analysis import Settings
+    from computelease.errors import FieldError
+
+    try:
+        day = dates.parse_date(as_of) if as_of is not None else None
+    except FieldError as exc:
+        raise UsageError(f"--as-of: {exc.message}") from None
+    try:
+        value = (
+            money.parse_rate(rate, low=Decimal(0), high=Decimal(1), what="discount rate")
+            if rate is not None
+            else None
+        )
+    except FieldError as exc:
+        raise UsageError(f"--rate: {exc.message}") from None
+    return Settings(as_of=day, rate=value)
+
+
+def _options(exact: bool, symbol: bool, output: Path | None) -> RenderOptions:
+    from computelease.output import stdout_is_unicode
+    from computelease.render.model import RenderOptions
+
+    return RenderOptions(
+        exact=exact, symbol=symbol, unicode=output is not None or stdout_is_unicode()
+    )
+
+
+def _load(paths: Sequence[Path]) -> tuple[list[LoadedDeal], list[Problem]]:
+    """Every deal the paths name, and every problem met on the way."""
+    from computelease import loader
+    from computelease.errors import DealInvalid
+
+    found = loader.discover(paths)
+    problems = list(found.problems)
+    loaded = []
+    for path, shown in found.files:
+        try:
+            loaded.append(loader.load(path, name=shown))
+        except DealInvalid as exc:
+            problems.extend(exc.problems)
+    return loaded, problems
+
+
+def _load_one(path: Path) -> LoadedDeal:
+    loaded, problems = _load([path])
+    if problems:
+        from computelease.errors import DealInvalid
+
+        raise DealInvalid(problems)
+    if len(loaded) != 1:
+        raise UsageError(f"{path}: expected one deal file, found {len(loaded)}")
+    return loaded[0]
+
+
+def _diagnose(problems: Sequence[Problem]) -> None:
+    """Problems go to stderr, one line each, so stdout stays clean data."""
+    if problems:
+        from computelease.render import text as render_text
+
+        _err(render_text.problems(problems))
+
+
+def _emit(rendered: RenderableType, output: Path | None, inputs: Sequence[Path]) -> None:
+    from computelease.output import to_text, write_atomic
+
+    text = rendered if isinstance(rendered, str) else to_text(rendered, terminal=output is None)
+    if output is not None:
+        write_atomic(output, text, inputs)
+    else:
+        _out(text)
+
+
 def _exit_code(problems: Sequence[Problem], *, strict: bool) -> int:
     """2 if a path could not be read, else 1 for errors (or warnings under --strict), else 0."""
     if any(p.code == Codes.UNREADABLE for p in problems):
@@ -200,6 +460,12 @@ def main() -> None:
     """Entry point of ``lease`` and ``python -m computelease``."""
     # Commands have their own boundary (guarded); this one catches what happens
     # around them, while options are parsed and callbacks run.
+    for stream in (sys.stdout, sys.stderr):
+        # On an ASCII-only terminal (PYTHONIOENCODING=ascii) a euro sign becomes \u20ac
+        # instead of a UnicodeEncodeError.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         app(prog_name="lease")
     except KeyboardInterrupt:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from computelease.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
+GOLDENS = Path(__file__).resolve().parent / "goldens"
 DEALS = ROOT / "deals"
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -81,9 +82,29 @@ def lease() -> Callable[..., Run]:
     """Run ``lease ARGS`` in-process, as a user would, and capture its streams."""
     runner = _runner()
 
-    def _run(*args: str | Path, env: dict[str, str] | None = None) -> Run:
+    def _run(*args: str | Path, env: dict[str, str | None] | None = None) -> Run:
         argv: Sequence[str] = [str(a) for a in args]
-        result = runner.invoke(app, argv, env=env, catch_exceptions=False)
+        # A fixed, colourless 80-column terminal unless a test says otherwise.
+        fixed: dict[str, str | None] = {"COLUMNS": "80", "FORCE_COLOR": None, "NO_COLOR": None}
+        result = runner.invoke(app, argv, env={**fixed, **(env or {})}, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return _run
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare ``text`` with ``tests/goldens/NAME``; ``pytest --update-goldens`` rewrites it."""
+    update = bool(request.config.getoption("--update-goldens"))
+
+    def _check(name: str, text: str) -> None:
+        path = GOLDENS / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="")
+            return
+        assert path.exists(), f"no golden file {path}; create it with pytest --update-goldens"
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, f"{name} differs from its golden file (pytest --update-goldens)"
+
+    return _check

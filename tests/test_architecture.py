@@ -21,6 +21,7 @@ LAYERS = {
     "models": 2,
     "core": 3,
     "loader": 4,
+    "output": 4,
     "checks": 4,
     "render": 4,
     "cli": 5,

@@ -15,7 +15,7 @@ from computelease import money
 from computelease.core.breakeven import Breakeven, breakeven
 from computelease.core.commitment import Commitment, commitment
 from computelease.core.schedule import Schedule, build_schedule
-from computelease.core.totals import Totals, totals
+from computelease.core.totals import Bucket, Totals, aggregate, totals
 from computelease.core.units import UnitEconomics, unit_economics
 from computelease.core.valuation import Valuation, value_rows
 from computelease.models import Deal
@@ -51,6 +51,32 @@ class Analysis:
     units: UnitEconomics
     breakeven: Breakeven
     notes: tuple[str, ...]
+    conventions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """What ``lease schedule`` shows: one schedule, its present values, maybe aggregated."""
+
+    deal: Deal
+    rate: Decimal | None
+    as_of: date
+    view: View
+    by: str | None
+    buckets: tuple[Bucket, ...] | None
+    conventions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BreakevenResult:
+    """What ``lease breakeven`` shows: the three blocks and the totals they rest on."""
+
+    deal: Deal
+    rate: Decimal | None
+    as_of: date
+    totals: Totals
+    breakeven: Breakeven
+    conventions: tuple[str, ...]
 
 
 def discount_rate(deal: Deal, settings: Settings) -> tuple[Decimal | None, str | None]:
@@ -98,4 +124,113 @@ def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
         units=unit_economics(deal, base.totals),
         breakeven=breakeven(base.schedule, rate),
         notes=tuple(notes),
+        conventions=conventions(
+            deal, rate=rate, as_of=as_of, parts=frozenset({"units", "commitment", "breakeven"})
+        ),
     )
+
+
+@money.exact
+def schedule_result(
+    deal: Deal,
+    settings: Settings | None = None,
+    *,
+    by: str | None = None,
+    with_options: bool = False,
+) -> ScheduleResult:
+    """One schedule with its present values; ``by`` sums it by month, quarter or year."""
+    settings = settings or Settings()
+    rate, _ = discount_rate(deal, settings)
+    as_of = settings.as_of or deal.start
+    shown = view(build_schedule(deal, with_options=with_options), rate, as_of)
+    buckets = None
+    if by is not None:
+        values = shown.valuation.values if shown.valuation is not None else None
+        buckets = aggregate(shown.schedule, by, values)
+    return ScheduleResult(
+        deal=deal,
+        rate=rate,
+        as_of=as_of,
+        view=shown,
+        by=by,
+        buckets=buckets,
+        conventions=conventions(deal, rate=rate, as_of=as_of),
+    )
+
+
+@money.exact
+def breakeven_result(deal: Deal, settings: Settings | None = None) -> BreakevenResult:
+    """The lessor, lessee and market blocks of ``deal``."""
+    settings = settings or Settings()
+    rate, _ = discount_rate(deal, settings)
+    as_of = settings.as_of or deal.start
+    base = build_schedule(deal)
+    return BreakevenResult(
+        deal=deal,
+        rate=rate,
+        as_of=as_of,
+        totals=totals(base),
+        breakeven=breakeven(base, rate),
+        conventions=conventions(
+            deal, rate=rate, as_of=as_of, parts=frozenset({"units", "breakeven"})
+        ),
+    )
+
+
+def conventions(
+    deal: Deal, *, rate: Decimal | None, as_of: date, parts: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """The conventions a report relies on, one sentence each, so nobody has to guess.
+
+    ``parts`` adds the lines for what the report shows beyond the schedule:
+    ``"units"``, ``"commitment"`` and ``"breakeven"``.
+    """
+    ccy = deal.ccy
+    timings = sorted({s.timing for s in deal.payments if s.every != "once"})
+    timing = {
+        "advance": "in advance, on the first day of each period",
+        "arrears": "in arrears, on the first day after each period",
+    }
+    lines = [
+        "Schedule: periods roll from each stream's first day by calendar month (quarter 3, "
+        "year 12) under the end-of-month rule; a last period cut short is prorated by actual days.",
+        "Payment timing: "
+        + ("; ".join(f"{timing[t]}" for t in timings) or "single payments")
+        + ("" if len(timings) < 2 else " (by stream)")
+        + ".",
+        f"Rounding: each payment is rounded once, half-up, to the {ccy.code} minor unit "
+        f"({money.decimal_text(ccy.quantum)}); totals are exact sums of the rounded payments.",
+    ]
+    if rate is None:
+        lines.append("Present value: not computed (no discount rate).")
+    else:
+        lines.append(
+            f"Present value: XNPV (Excel's convention), Actual/365 Fixed, at "
+            f"{money.format_percent(rate)} a year from {as_of}; a payment on {as_of} is not "
+            "discounted and earlier payments are excluded."
+        )
+    if "units" in parts:
+        basis = (
+            "730 hours a month (8,760 / 12, as cloud price lists count)"
+            if deal.assumptions.hours_basis == "730"
+            else "actual days x 24"
+        )
+        lines.append(f"GPU-hours: {basis}, over the whole term.")
+    if "commitment" in parts and deal.termination is not None:
+        lines.append(
+            "Committed value: notice given on the first day allowed, effective after the notice "
+            "period; the last period prorated by days covered; fee and prepayments paid added; "
+            "options excluded."
+        )
+    if "breakeven" in parts:
+        lines.append(
+            "Breakeven: capex on the start date, opex on the first day of each month (a stub "
+            "month prorated), residual on the day after the term; IRR by Excel's XIRR "
+            "convention, found by bisection to 1e-10 (an approximation)."
+        )
+        if deal.assumptions.market_gpu_hour is not None:
+            lines.append(
+                "Market price: market_gpu_hour x (1 - market_decline) ^ (days since start / "
+                "365), integrated over the term."
+            )
+    return tuple(lines)

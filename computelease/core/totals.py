@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -60,3 +61,68 @@ def totals(schedule: Schedule) -> Totals:
         by_year=tuple(sorted(by_year.items())),
         by_quarter=tuple(sorted(by_quarter.items())),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """Schedule rows summed over a calendar month, quarter or year of their payment date."""
+
+    label: str
+    start: date
+    end: date
+    payments: int
+    amount: Decimal
+    cumulative: Decimal
+    present_value: Decimal | None
+
+
+def _bucket_of(day: date, by: str) -> tuple[str, date, date]:
+    if by == "year":
+        return str(day.year), date(day.year, 1, 1), date(day.year, 12, 31)
+    if by == "quarter":
+        q = (day.month - 1) // 3
+        first = date(day.year, 3 * q + 1, 1)
+        last = dates.add_months(first, 3) - dates.ONE_DAY
+        return f"{day.year}-Q{q + 1}", first, last
+    first = date(day.year, day.month, 1)
+    return f"{day.year}-{day.month:02d}", first, dates.add_months(first, 1) - dates.ONE_DAY
+
+
+@money.exact
+def aggregate(
+    schedule: Schedule, by: str, values: Sequence[Decimal | None] | None = None
+) -> tuple[Bucket, ...]:
+    """Rows summed by ``month``, ``quarter`` or ``year`` of payment date, in date order.
+
+    ``values`` are the rows' present values, if any; a bucket's present value
+    is their sum (``None`` when any row in it was before the valuation date).
+    """
+    out: list[Bucket] = []
+    cumulative = money.ZERO
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(schedule.rows):
+        groups.setdefault(_bucket_of(row.date, by)[0], []).append(i)
+    for label, indices in groups.items():
+        _, first, last = _bucket_of(schedule.rows[indices[0]].date, by)
+        amount = sum((schedule.rows[i].amount for i in indices), money.ZERO)
+        cumulative += amount
+        pv: Decimal | None = None
+        if values is not None:
+            parts = [values[i] for i in indices]
+            pv = (
+                None
+                if any(p is None for p in parts)
+                else sum((p for p in parts if p is not None), money.ZERO)
+            )
+        out.append(
+            Bucket(
+                label=label,
+                start=first,
+                end=last,
+                payments=sum(1 for i in indices if schedule.rows[i].amount),
+                amount=amount,
+                cumulative=cumulative,
+                present_value=pv,
+            )
+        )
+    return tuple(out)

@@ -1,17 +1,38 @@
 """JSON output: a stable contract for scripts.
 
-Money is a string with exact minor units (``"6300000000.00"``), rates are
-strings (``"0.08"``), dates are ISO, counts are integers, keys keep a fixed
-order, and the same input always gives byte-identical output.
+Money is a string with exact minor units (``"6300000000.00"``), rates and
+ratios are strings (``"0.1"``), dates are ISO, counts are integers, and the
+term in months is a decimal string. Keys keep a fixed order; a figure that
+cannot be computed is ``null`` with the reason in a sibling ``notes`` list,
+never a missing key. The same input always gives byte-identical output.
+``FORMAT_VERSION`` changes whenever a key is removed, renamed or changes
+meaning (a test keeps the key set pinned to the version).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from computelease import money
+from computelease.checks import CheckResult
+from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, View
+from computelease.core.breakeven import Breakeven
+from computelease.core.commitment import Commitment
+from computelease.core.schedule import Schedule
+from computelease.core.totals import Bucket
+from computelease.core.units import Figure, UnitEconomics
+from computelease.core.valuation import Irr, Valuation
 from computelease.errors import Problem
+from computelease.models import Deal
+from computelease.render.model import DealReport, RenderOptions
+
+FORMAT_VERSION = 1
+
+Json = dict[str, Any]
 
 
 def dumps(document: Any) -> str:
@@ -19,7 +40,25 @@ def dumps(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 
 
-def problem(p: Problem) -> dict[str, Any]:
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _num(value: Decimal | None) -> str | None:
+    return money.decimal_text(value) if value is not None else None
+
+
+class _Money:
+    """Writes amounts in one deal's currency."""
+
+    def __init__(self, deal: Deal) -> None:
+        self.ccy = deal.ccy
+
+    def __call__(self, value: Decimal | None) -> str | None:
+        return money.plain(value, self.ccy) if value is not None else None
+
+
+def problem(p: Problem) -> Json:
     return {
         "file": p.file,
         "line": p.line,
@@ -33,3 +72,285 @@ def problem(p: Problem) -> dict[str, Any]:
 
 def problems(items: Sequence[Problem]) -> str:
     return dumps([problem(p) for p in items])
+
+
+def deal_header(deal: Deal, path: str) -> Json:
+    return {
+        "id": deal.id,
+        "name": deal.name,
+        "lessor": deal.lessor,
+        "lessee": deal.lessee,
+        "currency": deal.currency,
+        "start": _day(deal.start),
+        "end": _day(deal.term_end),
+        "file": path,
+    }
+
+
+def schedule_rows(schedule: Schedule, valuation: Valuation | None) -> list[Json]:
+    m = _Money(schedule.deal)
+    out = []
+    for i, r in enumerate(schedule.rows):
+        out.append(
+            {
+                "n": r.n,
+                "stream": r.stream,
+                "kind": r.kind,
+                "option": r.option,
+                "period_start": _day(r.period_start),
+                "period_end": _day(r.period_end),
+                "date": _day(r.date),
+                "fraction": _num(money.round_to(r.fraction, 10))
+                if r.fraction is not None
+                else None,
+                "scheduled": m(r.scheduled),
+                "cap_cut": m(r.cap_cut),
+                "credit": m(r.credit),
+                "amount": m(r.amount),
+                "cumulative": m(r.cumulative),
+                "discount_factor": _num(valuation.factors[i]) if valuation else None,
+                "present_value": m(valuation.values[i]) if valuation else None,
+            }
+        )
+    return out
+
+
+def _totals(view: View, options: View | None, commitment: Commitment, notes: list[str]) -> Json:
+    m = _Money(view.schedule.deal)
+    t = view.totals
+    v = view.valuation
+    up_to = options or view
+    return {
+        "total": m(t.total),
+        "scheduled_total": m(t.scheduled_total),
+        "total_with_options": m(options.totals.total if options else t.total),
+        "cap": m(t.cap),
+        "cap_date": _day(t.cap_date),
+        "cap_cut": m(t.cap_cut),
+        "payments": t.payments,
+        "months": _num(t.months),
+        "days": t.days,
+        "average_monthly": m(t.average_monthly),
+        "by_year": {str(year): m(amount) for year, amount in t.by_year},
+        "by_year_with_options": {str(year): m(amount) for year, amount in up_to.totals.by_year},
+        "by_quarter": {quarter: m(amount) for quarter, amount in t.by_quarter},
+        "present_value": m(v.present_value) if v else None,
+        "present_value_with_options": m(up_to.valuation.present_value) if up_to.valuation else None,
+        "payments_before_valuation_date": v.excluded if v else None,
+        "amount_before_valuation_date": m(v.excluded_amount) if v else None,
+        "committed_value": m(commitment.committed_value),
+        "notes": notes,
+    }
+
+
+def _commitment(c: Commitment, deal: Deal) -> Json:
+    m = _Money(deal)
+    return {
+        "termination_right": c.has_right,
+        "early_end_possible": c.early,
+        "by": c.by,
+        "notice_days": c.notice_days,
+        "notice_date": _day(c.notice_date),
+        "effective_end": _day(c.effective_end),
+        "last_day_covered": _day(c.last_day),
+        "payments": m(c.payments),
+        "prepaid": m(c.prepaid),
+        "fee": m(c.fee),
+        "committed_value": m(c.committed_value),
+        "headline_value": m(c.headline),
+        "share_of_headline": _num(c.share),
+        "months": _num(c.months),
+    }
+
+
+def _units(u: UnitEconomics) -> Json:
+    figures: dict[str, Figure] = {
+        "term_hours": u.term_hours,
+        "gpus": u.gpus,
+        "gpu_hours": u.gpu_hours,
+        "price_per_gpu_hour": u.price_per_gpu_hour,
+        "market_gpu_hour": u.market_gpu_hour,
+        "implied_gpus": u.implied_gpus,
+        "premium_to_market": u.premium_to_market,
+        "power_mw": u.power_mw,
+        "price_per_kw_month": u.price_per_kw_month,
+    }
+    out: Json = {"hours_basis": u.hours_basis}
+    for key, fig in figures.items():
+        if key in ("gpus", "implied_gpus") and fig.value is not None:
+            out[key] = int(fig.value)
+        else:
+            out[key] = _num(fig.value)
+    out["basis"] = {key: fig.basis for key, fig in figures.items()}
+    # Several figures share a cause ("no GPU count"): say each cause once.
+    out["notes"] = list(
+        dict.fromkeys(f.note for f in figures.values() if f.value is None and f.note)
+    )
+    return out
+
+
+def _irr(irr: Irr) -> Json:
+    return {
+        "rate": _num(irr.rate),
+        "approximate": irr.approximate,
+        "roots": [_num(r) for r in irr.roots],
+        "sign_changes": irr.sign_changes,
+        "note": irr.note,
+    }
+
+
+def _breakeven(b: Breakeven, deal: Deal) -> Json:
+    m = _Money(deal)
+    lessor = lessee = market = None
+    if b.lessor is not None:
+        x = b.lessor
+        lessor = {
+            "capex": m(x.capex),
+            "opex_monthly": m(x.opex_monthly),
+            "residual": m(x.residual),
+            "discount_rate": _num(x.rate),
+            "payback_date": _day(x.payback_date),
+            "payback_months": _num(x.payback_months),
+            "shortfall": m(x.shortfall),
+            "npv": m(x.npv),
+            "irr": _irr(x.irr),
+            "breakeven_monthly": m(x.breakeven_monthly),
+            "flows": [
+                {"date": _day(f.date), "label": f.label, "amount": m(f.amount)} for f in x.flows
+            ],
+            "notes": list(x.notes),
+        }
+    if b.lessee is not None:
+        y = b.lessee
+        lessee = {
+            "buy_capex": m(y.buy_capex),
+            "buy_opex_monthly": m(y.buy_opex_monthly),
+            "buy_residual": m(y.buy_residual),
+            "discount_rate": _num(y.rate),
+            "lease_nominal": m(y.lease_nominal),
+            "own_nominal": m(y.own_nominal),
+            "pv_lease": m(y.pv_lease),
+            "pv_own": m(y.pv_own),
+            "cheaper": y.cheaper,
+            "saving": m(y.saving),
+            "crossover_date": _day(y.crossover_date),
+            "notes": list(y.notes),
+        }
+    if b.market is not None:
+        z = b.market
+        market = {
+            "market_gpu_hour": _num(z.market_gpu_hour),
+            "market_decline": _num(z.market_decline),
+            "gpus": int(z.gpus),
+            "gpus_basis": z.gpus_basis,
+            "lease_gpu_hour": _num(z.lease_gpu_hour),
+            "below_market_from": _day(z.below_market_from),
+            "market_gpu_hour_at_end": _num(z.market_at_end),
+            "market_value": m(z.market_value),
+            "paid_above_market": m(z.paid_above_market),
+            "notes": list(z.notes),
+        }
+    return {"lessor": lessor, "lessee": lessee, "market": market, "notes": list(b.missing)}
+
+
+def _value(value: Decimal | date | int, m: _Money, is_money: bool) -> str | int | None:
+    if isinstance(value, date):
+        return _day(value)
+    if isinstance(value, int):
+        return value
+    return m(value) if is_money else _num(value)
+
+
+def check_result(c: CheckResult, deal: Deal) -> Json:
+    m = _Money(deal)
+    return {
+        "name": c.name,
+        "passed": c.passed,
+        "reported": _value(c.reported, m, c.is_money),
+        "computed": _value(c.computed, m, c.is_money),
+        "code": c.problem.code.id if c.problem else None,
+        "message": c.problem.message if c.problem else None,
+    }
+
+
+def deal_document(report: DealReport) -> Json:
+    a: Analysis = report.analysis
+    deal = a.deal
+    doc: Json = {
+        "deal": deal_header(deal, report.path),
+        "settings": {
+            "as_of": _day(a.as_of),
+            "discount_rate": _num(a.rate),
+            "discount_rate_source": a.rate_source,
+        },
+        "totals": _totals(a.base, a.with_options, a.commitment, list(a.notes)),
+        "commitment": _commitment(a.commitment, deal),
+        "unit_economics": _units(a.units),
+        "breakeven": _breakeven(a.breakeven, deal),
+        "checks": [check_result(c, deal) for c in report.checks],
+        "conventions": list(a.conventions),
+        "schedule": schedule_rows(a.base.schedule, a.base.valuation),
+    }
+    if a.with_options is not None:
+        doc["schedule_with_options"] = schedule_rows(
+            a.with_options.schedule, a.with_options.valuation
+        )
+    return doc
+
+
+def calc(reports: Sequence[DealReport], options: RenderOptions) -> str:
+    """One document; several deals go under ``"deals"``."""
+    if len(reports) == 1:
+        return dumps({"format_version": FORMAT_VERSION, **deal_document(reports[0])})
+    return dumps({"format_version": FORMAT_VERSION, "deals": [deal_document(r) for r in reports]})
+
+
+def _bucket(b: Bucket, m: _Money) -> Json:
+    return {
+        "period": b.label,
+        "start": _day(b.start),
+        "end": _day(b.end),
+        "payments": b.payments,
+        "amount": m(b.amount),
+        "cumulative": m(b.cumulative),
+        "present_value": m(b.present_value),
+    }
+
+
+def schedule_document(result: ScheduleResult, path: str) -> Json:
+    deal = result.deal
+    v = result.view
+    m = _Money(deal)
+    doc: Json = {
+        "format_version": FORMAT_VERSION,
+        "deal": deal_header(deal, path),
+        "settings": {"as_of": _day(result.as_of), "discount_rate": _num(result.rate)},
+        "total": m(v.totals.total),
+        "present_value": m(v.valuation.present_value) if v.valuation else None,
+        "by": result.by,
+        "conventions": list(result.conventions),
+    }
+    if result.buckets is not None:
+        doc["periods"] = [_bucket(b, m) for b in result.buckets]
+    else:
+        doc["schedule"] = schedule_rows(v.schedule, v.valuation)
+    return doc
+
+
+def schedule(result: ScheduleResult, path: str, options: RenderOptions) -> str:
+    return dumps(schedule_document(result, path))
+
+
+def breakeven_document(result: BreakevenResult, path: str) -> Json:
+    return {
+        "format_version": FORMAT_VERSION,
+        "deal": deal_header(result.deal, path),
+        "settings": {"discount_rate": _num(result.rate)},
+        "total": _Money(result.deal)(result.totals.total),
+        "breakeven": _breakeven(result.breakeven, result.deal),
+        "conventions": list(result.conventions),
+    }
+
+
+def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> str:
+    return dumps(breakeven_document(result, path))
