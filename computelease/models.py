@@ -25,8 +25,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, model_validator
-from pydantic.functional_validators import PlainValidator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.functional_validators import ModelWrapValidatorHandler, PlainValidator
 from pydantic_core import PydanticCustomError
 
 from computelease import dates, money
