@@ -330,3 +330,22 @@ def test_readme_quick_start_excerpt_is_real_output(lease: Callable[..., Run]) ->
     lines = excerpt.splitlines()
     start = out.index(lines[0])
     assert out[start : start + len(lines)] == lines
+
+
+def test_a_very_long_schedule_is_laid_out_as_plain_text(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    streams = "".join(f"  - amount: {1000 + i}\n" for i in range(3))
+    path = write(
+        MINIMAL.replace("months: 12", "months: 1000").split("payments:")[0]
+        + "payments:\n"
+        + streams
+    )
+    run = lease("schedule", path)
+    assert run.exit_code == 0
+    lines = run.stdout.splitlines()
+    assert lines[5].split() == ["#", "Stream", "Period", "Date", "Amount", "Cumulative", "DF", "PV"]
+    assert lines[7].split()[:4] == ["1", "payments[0]", "2026-01-01..31", "2026-01-01"]
+    assert lines[6 + 3000].split()[0] == "3000"
+    # 1000 months of 1000 + 1001 + 1002.
+    assert "Total $3.00M in 3000 payments" in run.stdout
