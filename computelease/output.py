@@ -22,12 +22,16 @@ from computelease.errors import UsageError
 
 #: Width of tables written to a file, where there is no terminal to ask.
 FILE_WIDTH = 100
+#: Narrowest layout: on a narrower terminal the lines run on (and the terminal
+#: wraps them) rather than squeezing figures out of their columns.
+MIN_WIDTH = 60
 
 
 def to_text(renderable: RenderableType, *, terminal: bool) -> str:
     """Render for stdout (colour and width as rich detects them) or for a file (plain)."""
     if terminal:
         console = Console(highlight=False, markup=False, emoji=False)
+        console.width = max(console.width, MIN_WIDTH)
     else:
         console = Console(
             file=io.StringIO(),

@@ -47,7 +47,7 @@ def _section(title: str, table: Table) -> list[RenderableType]:
 
 
 def _lines_table(lines: Sequence[Line], *, basis: bool = True) -> Table:
-    table = _table(["Figure", "Value", "Basis"] if basis else ["Figure", "Value"], wrap=(1,))
+    table = _table(["Figure", "Value", "Basis"] if basis else ["Figure", "Value"], wrap=(0, 1, 2))
     for label, value, kind in lines:
         table.add_row(Text(label), Text(value), *([Text(kind, style="dim")] if basis else []))
     return table
