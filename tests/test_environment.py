@@ -71,7 +71,7 @@ def test_unreadable_file(
         return real_open(file, *args, **kwargs)  # type: ignore[arg-type]
 
     # Tests may run as root, which reads anything: simulate the denial instead.
-    monkeypatch.setattr(loader.os, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     run = lease("check", path)
     assert run.exit_code == 2
     assert f"{path}: error[E001]: permission denied" in run.stdout
