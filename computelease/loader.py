@@ -21,7 +21,6 @@ Problems are collected, not raised one at a time: :func:`load` raises one
 from __future__ import annotations
 
 import codecs
-import difflib
 import os
 import re
 import stat
@@ -33,8 +32,8 @@ from typing import Any, Final
 import yaml
 from pydantic import ValidationError
 
-from computelease.errors import Code, Codes, DealInvalid, FieldPath, Problem, all_codes, dotted
-from computelease.models import CONSISTENCY, Deal, keys_at
+from computelease.errors import Code, Codes, DealInvalid, FieldPath, Problem, dotted
+from computelease.models import Deal, validation_issues
 
 try:  # the C parser is several times faster; fall back to the pure-Python one.
     from yaml import CSafeLoader as _YamlLoader
@@ -54,7 +53,6 @@ _ALLOWED_TAGS: Final = {
     "tag:yaml.org,2002:seq",
 }
 _NULLS: Final = {"", "~", "null", "Null", "NULL"}
-_CODES_BY_ID: Final = {c.id: c for c in all_codes()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,76 +502,16 @@ def _ordered(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def _problems_from(exc: ValidationError, name: str, locations: Locations) -> Iterator[Problem]:
-    for error in exc.errors(include_url=False):
-        loc: FieldPath = tuple(error["loc"])
-        kind = error["type"]
-        ctx = error.get("ctx") or {}
-        if kind == CONSISTENCY:
-            for rel, code, message in ctx["issues"]:
-                yield _at(name, locations, (*loc, *rel), code, message)
-            continue
-        code = _code_for(kind)
-        if code is not None:
-            yield _at(name, locations, loc, code, str(ctx.get("message", error["msg"])))
-        elif kind == "missing":
-            yield _at(
-                name,
-                locations,
-                loc,
-                Codes.MISSING,
-                f"missing required field {loc[-1]!r}",
-                parent=True,
-            )
-        elif kind == "extra_forbidden":
-            key = str(loc[-1])
-            allowed = keys_at(loc[:-1])
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = (
-                f"; did you mean {close[0]!r}?"
-                if close
-                else f"; expected one of {', '.join(allowed)}"
-            )
-            yield _at(
-                name, locations, loc, Codes.UNKNOWN_KEY, f"unknown key {key[:60]!r}{hint}", key=True
-            )
-        elif kind == "too_short":
-            if error.get("input"):
-                continue  # pydantic counts only the entries that validated; those errors say why
-            yield _at(
-                name, locations, loc, Codes.WRONG_TYPE, f"{dotted(loc)} needs at least one entry"
-            )
-        elif kind in {"model_type", "model_attributes_type", "dict_type"}:
-            yield _at(
-                name,
-                locations,
-                loc,
-                Codes.WRONG_TYPE,
-                f"expected a mapping of fields, got {_describe(error.get('input'))}",
-            )
-        elif kind in {"tuple_type", "list_type"}:
-            yield _at(
-                name,
-                locations,
-                loc,
-                Codes.WRONG_TYPE,
-                f"expected a list, got {_describe(error.get('input'))}",
-            )
-        else:
-            yield _at(name, locations, loc, Codes.WRONG_TYPE, error["msg"])
-
-
-def _code_for(kind: str) -> Code | None:
-    return _CODES_BY_ID.get(kind)
-
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return "text"
+    for issue in validation_issues(exc):
+        yield _at(
+            name,
+            locations,
+            issue.path,
+            issue.code,
+            issue.message,
+            key=issue.anchor == "key",
+            parent=issue.anchor == "parent",
+        )
 
 
 def _at(

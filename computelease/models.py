@@ -16,6 +16,7 @@ The format is documented in ``deals/README.md``.
 
 from __future__ import annotations
 
+import difflib
 import re
 import types
 import typing
@@ -25,12 +26,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.functional_validators import ModelWrapValidatorHandler, PlainValidator
 from pydantic_core import PydanticCustomError
 
 from computelease import dates, money
-from computelease.errors import Code, Codes, FieldError, FieldPath
+from computelease.errors import Code, Codes, FieldError, FieldPath, all_codes, dotted
 
 T = TypeVar("T")
 
@@ -131,8 +132,6 @@ def _choice(*options: str) -> Callable[[Any], Any]:
         shown = f"{value!r}" if isinstance(value, str) else _kind(value)
         hint = ""
         if isinstance(value, str):
-            import difflib
-
             close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.5)
             hint = f"; did you mean {close[0]!r}?" if close else ""
         raise FieldError(
@@ -566,3 +565,59 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
             if found is not None:
                 return found
     return None
+
+
+_CODES_BY_ID: Final = {c.id: c for c in all_codes()}
+
+
+class Located(typing.NamedTuple):
+    """One validation problem, at a path in the deal; ``anchor`` says where to point.
+
+    ``value``: at the offending value; ``key``: at the key itself (an unknown
+    key); ``parent``: at the mapping that lacks a required field.
+    """
+
+    path: FieldPath
+    code: Code
+    message: str
+    anchor: Literal["value", "key", "parent"] = "value"
+
+
+def validation_issues(exc: ValidationError) -> list[Located]:
+    """pydantic's errors as coded problems with paths and plain-English messages."""
+    out: list[Located] = []
+    for error in exc.errors(include_url=False):
+        loc: FieldPath = tuple(error["loc"])
+        kind = error["type"]
+        ctx = error.get("ctx") or {}
+        given = error.get("input")
+        if kind == CONSISTENCY:
+            out.extend(Located((*loc, *rel), code, message) for rel, code, message in ctx["issues"])
+        elif kind in _CODES_BY_ID:
+            out.append(Located(loc, _CODES_BY_ID[kind], str(ctx.get("message", error["msg"]))))
+        elif kind == "missing":
+            out.append(Located(loc, Codes.MISSING, f"missing required field {loc[-1]!r}", "parent"))
+        elif kind == "extra_forbidden":
+            key = str(loc[-1])
+            allowed = keys_at(loc[:-1])
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = (
+                f"; did you mean {close[0]!r}?"
+                if close
+                else f"; expected one of {', '.join(allowed)}"
+            )
+            out.append(Located(loc, Codes.UNKNOWN_KEY, f"unknown key {key[:60]!r}{hint}", "key"))
+        elif kind == "too_short":
+            if not given:  # otherwise the entries' own errors say why none validated
+                out.append(
+                    Located(loc, Codes.WRONG_TYPE, f"{dotted(loc)} needs at least one entry")
+                )
+        elif kind in {"model_type", "model_attributes_type", "dict_type"}:
+            out.append(
+                Located(loc, Codes.WRONG_TYPE, f"expected a mapping of fields, got {_kind(given)}")
+            )
+        elif kind in {"tuple_type", "list_type"}:
+            out.append(Located(loc, Codes.WRONG_TYPE, f"expected a list, got {_kind(given)}"))
+        else:
+            out.append(Located(loc, Codes.WRONG_TYPE, error["msg"]))
+    return out

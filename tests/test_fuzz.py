@@ -1,0 +1,185 @@
+"""Fuzzing: valid deal files mutated byte- and structure-wise, through the real command line.
+
+For every input ``lease check`` must exit 0 or 1, never print a traceback,
+and give every error a file and line (only whole-file problems, such as a
+file over the size limit, have no line). An input that passes ``check`` is
+also run through ``calc`` in table and JSON form, so a valid-but-strange
+deal cannot crash the core or a renderer.
+
+The normal suite runs a short budget. ``pytest tests/test_fuzz.py --run-slow``
+runs the long one (``FUZZ_EXAMPLES``, default 20,000 per test) and also holds
+each input to the resource bounds: under 2 s and 200 MiB of Python
+allocations. Those bounds are checked only in the opt-in run, where a slow
+machine is not mistaken for a bug in the everyday suite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import DEALS, MINIMAL, Run
+
+SEEDS = [p.read_bytes() for p in sorted(DEALS.glob("*.yaml"))] + [MINIMAL.encode()]
+LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (error|warning|note)\[[EWN]\d{3}\]: ")
+WHOLE_FILE = re.compile(r"^(?P<file>.+?): (error|warning|note)\[(?P<code>[EWN]\d{3})\]: ")
+#: Codes that concern a whole file and so carry no line.
+NO_LINE_CODES = {"E001", "E002", "E102"}
+SUMMARY = re.compile(r"^\d+ files? checked, \d+ errors?, \d+ warnings?(, \d+ notes?)?$")
+
+LONG = os.environ.get("FUZZ_EXAMPLES")
+SHORT_BUDGET = settings(
+    max_examples=60,
+    deadline=None,
+    # The lease fixture holds no state between examples.
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+    derandomize=True,
+)
+LONG_BUDGET = settings(
+    max_examples=int(LONG or 20_000),
+    deadline=None,
+    # The lease fixture holds no state between examples.
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+
+INTERESTING = [
+    b"\x00", b"\t", b"\r", b"\r\n", b"\xff", b"\xef\xbb\xbf", b"'", b'"', b":", b": ", b"- ",
+    b"[", b"]", b"{", b"}", b"&a ", b"*a", b"!!python/object ", b"<<: ", b"%YAML 1.1\n", b"---\n",
+    b"...\n", b"#", b"|\n", b">\n", b"?", b"\\", b"\x1b[31m", b"\xe2\x80\xae", b"1e400", b"-",
+    b"NaN", b".inf", b"0x10", b"9999-12-31", b"1000%", b"10" * 40,
+]
+SCALARS: list[Any] = [
+    None, True, False, 0, -1, 10**20, "1e400", "-0", "NaN", ".inf", "0x10", "1:30", "010",
+    "$1B", "EUR 5M", "₿5", "8", "8%", "-5%", "1000%", "2026-02-30", "9999-12-31", "0001-01-01",
+    "1" * 200, "x" * 5000, "[bold red]x[/]", "\x1b[2J", "=HYPERLINK(\"x\")", "yes", "no", "on",
+    "month", "once", "arrears", "pro-rata", "either", "730", [], {}, [1, 2], {"a": 1},
+]
+
+
+@st.composite
+def byte_mutants(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 8))):
+        if not data:
+            data.extend(draw(st.sampled_from(INTERESTING)))
+            continue
+        at = draw(st.integers(0, len(data)))
+        kind = draw(st.sampled_from(["insert", "delete", "flip", "duplicate", "truncate"]))
+        if kind == "insert":
+            data[at:at] = draw(st.one_of(st.sampled_from(INTERESTING), st.binary(min_size=1, max_size=8)))
+        elif kind == "delete":
+            del data[at : at + draw(st.integers(1, 40))]
+        elif kind == "flip" and at < len(data):
+            data[at] = draw(st.integers(0, 255))
+        elif kind == "duplicate":
+            end = min(len(data), at + draw(st.integers(1, 200)))
+            data[at:at] = data[at:end] * draw(st.integers(1, 5))
+        elif kind == "truncate":
+            del data[at:]
+    return bytes(data)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            out += _paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            out += _paths(inner, (*prefix, i))
+    return out
+
+
+@st.composite
+def structure_mutants(draw: st.DrawFn) -> bytes:
+    # BaseLoader keeps every scalar as the text written, as lease itself reads them.
+    doc = yaml.load(draw(st.sampled_from(SEEDS)).decode("utf-8-sig"), Loader=yaml.BaseLoader)
+    for _ in range(draw(st.integers(1, 5))):
+        paths = [p for p in _paths(doc) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = doc
+        for part in path[:-1]:
+            parent = parent[part]
+        key = path[-1]
+        kind = draw(st.sampled_from(["replace", "delete", "duplicate", "nest", "rename"]))
+        if kind == "replace":
+            parent[key] = draw(st.sampled_from(SCALARS))
+        elif kind == "delete":
+            del parent[key]
+        elif kind == "duplicate" and isinstance(parent, list):
+            parent.append(parent[key])
+        elif kind == "nest":
+            parent[key] = {"x": parent[key]} if draw(st.booleans()) else [parent[key]]
+        elif kind == "rename" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(["amount", "ammount", "from", "until", "every", "zzz"]))] = parent.pop(key)
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+def assert_well_behaved(lease: Callable[..., Run], data: bytes, *, bounded: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fuzzed.yaml"
+        path.write_bytes(data)
+        if bounded:
+            tracemalloc.start()
+            started = time.perf_counter()
+        run = lease("check", path)
+        assert run.exit_code in (0, 1), (run.exit_code, run.stdout, run.stderr)
+        assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+        lines = run.stdout.splitlines()
+        assert lines and SUMMARY.match(lines[-1]), run.stdout
+        for line in lines[:-1]:
+            located = LINE.match(line)
+            whole = WHOLE_FILE.match(line)
+            assert located or (whole and whole["code"] in NO_LINE_CODES), line
+            assert (located or whole)["file"] == str(path)  # type: ignore[index]
+        if run.exit_code == 0:
+            for args in (["calc"], ["calc", "--format", "json"], ["breakeven"]):
+                follow = lease(*args, path)
+                assert follow.exit_code in (0, 1), (args, follow.stderr)
+                assert "Traceback" not in follow.stderr and "internal error" not in follow.stderr
+        if bounded:
+            elapsed = time.perf_counter() - started
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            assert elapsed < 2.0, f"{elapsed:.2f} s"
+            assert peak < 200 * 1024 * 1024, f"{peak / 2**20:.0f} MiB"
+
+
+@SHORT_BUDGET
+@given(byte_mutants())
+def test_byte_mutations(lease: Callable[..., Run], data: bytes) -> None:
+    assert_well_behaved(lease, data, bounded=False)
+
+
+@SHORT_BUDGET
+@given(structure_mutants())
+def test_structure_mutations(lease: Callable[..., Run], data: bytes) -> None:
+    assert_well_behaved(lease, data, bounded=False)
+
+
+@pytest.mark.slow
+@LONG_BUDGET
+@given(st.one_of(byte_mutants(), structure_mutants()))
+def test_long_fuzz(lease: Callable[..., Run], data: bytes) -> None:
+    assert_well_behaved(lease, data, bounded=True)
