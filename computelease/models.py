@@ -22,6 +22,7 @@ import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal, TypeVar, get_args, get_origin
@@ -77,11 +78,14 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def _parser(fn: Callable[[Any], T]) -> PlainValidator:
-    """A pydantic validator that runs ``fn`` and turns its FieldError into our coded error."""
+def _parser(fn: Callable[[Any], T], *, scalar: bool = True) -> PlainValidator:
+    """A pydantic validator that runs ``fn`` and turns its FieldError into our coded error.
+
+    With ``scalar`` (the default) a mapping or a list is refused before ``fn`` sees it.
+    """
 
     def validate(value: Any) -> T:
-        if isinstance(value, Mapping | list | tuple):
+        if scalar and isinstance(value, Mapping | list | tuple):
             raise _fail(Codes.WRONG_TYPE, f"expected a single value, got {_kind(value)}")
         try:
             return fn(value)
@@ -218,6 +222,89 @@ def _currency_code(value: Any) -> str:
     return money.currency(value.strip().upper()).code
 
 
+@dataclass(frozen=True, slots=True)
+class Delay:
+    """A slip written ``3m`` (calendar months), ``90d`` (days) or ``1y`` (12 months)."""
+
+    count: int
+    unit: Literal["months", "days"]
+
+    def __str__(self) -> str:
+        return f"{self.count}{'m' if self.unit == 'months' else 'd'}"
+
+
+def _delay(value: Any) -> Delay:
+    if isinstance(value, Delay):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str | int) else ""
+    m = re.fullmatch(r"([0-9]{1,5})\s*(m|mo|months?|d|days?|y|years?)", text)
+    if m is None:
+        raise FieldError(
+            Codes.BAD_NUMBER,
+            f"expected a delay such as 3m (months), 90d (days) or 1y, got {value!r}",
+        )
+    count, unit = int(m[1]), m[2][0]
+    if unit == "y":
+        count, unit = count * 12, "m"
+    if (unit == "m" and count > dates.MAX_TERM_MONTHS) or (unit == "d" and count > 36_525):
+        raise FieldError(Codes.OUT_OF_RANGE, f"a delay of {value} is longer than 100 years")
+    return Delay(count, "months" if unit == "m" else "days")
+
+
+def _terminate(value: Any) -> date | Literal["earliest"]:
+    if value == "earliest":
+        return "earliest"
+    try:
+        return dates.parse_date(value)
+    except FieldError:
+        raise FieldError(
+            Codes.BAD_DATE, f"expected 'earliest' or the date notice is given, got {value!r}"
+        ) from None
+
+
+def path_problem(path: str) -> str | None:
+    """Why ``path`` names no field of a deal (with the closest name), or None if it does."""
+    if not re.fullmatch(PATH_PATTERN, path):
+        return f"{path!r} is not a field path such as payments[0].amount"
+    walked: list[str | int] = []
+    for step in path.split("."):
+        key = step.split("[")[0]
+        allowed = keys_at(walked)
+        if allowed and key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            where = f" in {dotted(walked)}" if walked else ""
+            return f"{path}: no field {key!r}{where}{hint}"
+        walked.append(key)
+        if "[" in step:
+            walked.append(0)
+    return None
+
+
+def _set_paths(value: Any) -> tuple[tuple[str, str], ...]:
+    """``set`` overrides: a mapping of field path to value, values kept as written."""
+    if isinstance(value, tuple) and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+        return value
+    if not isinstance(value, Mapping):
+        raise FieldError(
+            Codes.WRONG_TYPE,
+            "expected a mapping of field paths to values, such as payments[0].amount: 120M",
+        )
+    out = []
+    for path, item in value.items():
+        problem = path_problem(path) if isinstance(path, str) else f"{path!r} is not a field path"
+        if problem:
+            raise FieldError(Codes.BAD_TEXT, problem)
+        if isinstance(item, Mapping | list | tuple) or item is None:
+            raise FieldError(Codes.WRONG_TYPE, f"{path}: expected a single value")
+        out.append((path, item if isinstance(item, str) else str(item)))
+    return tuple(out)
+
+
+#: A dotted field path with list indices: ``payments[0].amount``.
+PATH_PATTERN: Final = r"[a-z_]+(\[[0-9]{1,5}\])?(\.[a-z_]+(\[[0-9]{1,5}\])?)*"
+
+
 def _version(value: Any) -> Literal[1]:
     if value in (1, "1"):
         return 1
@@ -244,11 +331,15 @@ DiscountRate = Annotated[Decimal, _parser(_rate("0", "1", what="discount rate"))
 Decline = Annotated[Decimal, _parser(_rate("0", "1", high_open=True, what="market decline"))]
 Escalation = Annotated[Decimal, _parser(_rate("-1", "1", low_open=True, what="escalation"))]
 Tolerance = Annotated[Decimal, _parser(_rate("0", "1", what="tolerance"))]
+Share = Annotated[Decimal, _parser(_rate("0", "1", what="share"))]
+DelayField = Annotated[Delay, _parser(_delay)]
+TerminateField = Annotated[date | Literal["earliest"], _parser(_terminate)]
 
 Frequency = Literal["month", "quarter", "year", "once"]
 Timing = Literal["advance", "arrears"]
 Credit = Literal["pro-rata", "front", "back"]
 Party = Literal["lessor", "lessee", "either"]
+Shortfall = Literal["pro-rata", "terminate"]
 HoursBasis = Literal["actual", "730"]
 
 FrequencyField = Annotated[Frequency, _parser(_choice("month", "quarter", "year", "once"))]
@@ -256,6 +347,7 @@ TimingField = Annotated[Timing, _parser(_choice("advance", "arrears"))]
 CreditField = Annotated[Credit, _parser(_choice("pro-rata", "front", "back"))]
 PartyField = Annotated[Party, _parser(_choice("lessor", "lessee", "either"))]
 HoursBasisField = Annotated[HoursBasis, _parser(_choice("actual", "730"))]
+ShortfallField = Annotated[Shortfall, _parser(_choice("pro-rata", "terminate"))]
 
 #: Months per period for each recurring frequency.
 STEP_MONTHS: Final[dict[str, int]] = {"month": 1, "quarter": 3, "year": 12}
@@ -358,6 +450,53 @@ class Assumptions(_Model):
     lessee: LesseeAssumptions | None = None
 
 
+class Delivery(_Model):
+    """When the capacity must be delivered, and what a shortfall after the grace period does."""
+
+    deadline: Day
+    grace_days: NoticeDays = 0
+    shortfall: ShortfallField = "pro-rata"
+
+
+class Sla(_Model):
+    """Service level: below the uptime target, a share of each period's fee is credited back."""
+
+    uptime: Share
+    credit: Share
+    credit_cap: Share = Decimal(1)
+
+
+class Adjustment(_Model):
+    """Payments for periods starting in a date range are multiplied by ``factor``.
+
+    Written by scenarios (a delivered share, SLA credits), and usable directly
+    for a discounted ramp month.
+    """
+
+    name: Name | None = None
+    factor: Share
+    from_: Day | None = Field(default=None, alias="from")
+    until: Day | None = None
+
+
+class Scenario(_Model):
+    """A named case: overrides applied to the deal before it is computed (see core.scenario)."""
+
+    delay: DelayField | None = None
+    extend: Flag = False
+    terminate: TerminateField | None = None
+    delivered: Share | None = None
+    uptime: Share | None = None
+    market_gpu_hour: Money | None = None
+    market_decline: Decline | None = None
+    discount_rate: DiscountRate | None = None
+    set: Annotated[tuple[tuple[str, str], ...], _parser(_set_paths, scalar=False)] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Scenario()
+
+
 class Source(_Model):
     title: Name
     publisher: Name | None = None
@@ -385,6 +524,10 @@ class Deal(_Model):
     reported: Reported | None = None
     capacity: Capacity | None = None
     assumptions: Assumptions = Assumptions()
+    delivery: Delivery | None = None
+    sla: Sla | None = None
+    adjustments: tuple[Adjustment, ...] = ()
+    scenarios: dict[Annotated[str, _parser(_slug)], Scenario] = Field(default_factory=dict)
     sources: tuple[Source, ...] = ()
 
     @model_validator(mode="wrap")
@@ -525,6 +668,21 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
         )
     for i, pre in enumerate(deal.prepayments):
         yield from inside(("prepayments", i, "on"), pre.on, "prepayment date")
+    for i, adj in enumerate(deal.adjustments):
+        yield from inside(("adjustments", i, "from"), adj.from_, "from")
+        yield from inside(("adjustments", i, "until"), adj.until, "until")
+    for name, scenario in deal.scenarios.items():
+        path: FieldPath = ("scenarios", name)
+        if scenario.delivered is not None and deal.delivery is None:
+            yield ((*path, "delivered"), Codes.NEEDS_INPUT, "delivered needs a delivery block")
+        if scenario.uptime is not None and deal.sla is None:
+            yield ((*path, "uptime"), Codes.NEEDS_INPUT, "uptime needs an sla block")
+        if scenario.terminate is not None and deal.termination is None:
+            yield (
+                (*path, "terminate"),
+                Codes.NEEDS_INPUT,
+                "terminate needs a termination block: the deal has no termination right",
+            )
     if deal.termination is not None:
         yield from inside(
             ("termination", "not_before"), deal.termination.not_before, "termination not_before"

@@ -259,7 +259,7 @@ def _money_value(value: object, deal_currency: str | None) -> Decimal:
     mark: str | None = None
     if rest[:1] in _SYMBOLS:
         mark, rest = _SYMBOLS[rest[0]], rest[1:].lstrip()
-    elif re.match(r"[A-Za-z]{3}(?=[\s0-9.+-]|$)", rest):
+    elif re.match(r"[A-Za-z]{3}(?=\s*[0-9.+-])", rest):
         code = rest[:3].upper()
         if code not in CURRENCIES:
             raise FieldError(
@@ -301,6 +301,8 @@ class Percent:
 
 def parse_money_or_percent(value: object, deal_currency: str | None = None) -> Decimal | Percent:
     """An amount of money, or a percent of some total when the text ends in ``%``."""
+    if isinstance(value, Percent):
+        return value
     if isinstance(value, str) and value.strip().endswith("%"):
         share = parse_rate(value, low=ZERO, high=ONE, what="share")
         if share == 0:

@@ -14,12 +14,13 @@ schedule.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from computelease import dates, money
-from computelease.core.schedule import Schedule
+from computelease.core.schedule import Row, Schedule
 from computelease.core.totals import MONTH_PLACES
 
 #: Places kept for the committed share of the headline (0.141321 = 14.1321%).
@@ -48,6 +49,8 @@ class Commitment:
     headline: Decimal
     share: Decimal | None
     months: Decimal
+    #: The committed value by calendar year of payment (the fee on the last day covered).
+    by_year: tuple[tuple[int, Decimal], ...]
 
 
 @money.exact
@@ -64,26 +67,21 @@ def commitment(schedule: Schedule) -> Commitment:
     if effective_end > deal.term_end:
         return _whole_term(schedule, has_right=True, notice=notice, effective_end=effective_end)
     payments = prepaid = money.ZERO
+    by_year: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
     for row in schedule.rows:
+        owed = _owed(row, effective_end, ccy)
+        if owed is None:
+            continue
         if row.kind == "prepayment":
-            if row.date < effective_end:
-                prepaid += row.amount
-            continue
-        if row.period_start is None or row.period_end is None:
-            if row.date < effective_end:
-                payments += row.amount
-            continue
-        if row.period_start >= effective_end:
-            continue
-        if row.period_end < effective_end:
-            payments += row.amount
-            continue
-        covered = dates.days_inclusive(row.period_start, effective_end - dates.ONE_DAY)
-        period = dates.days_inclusive(row.period_start, row.period_end)
-        payments += money.round_money(row.amount * covered / period, ccy)
+            prepaid += owed
+        else:
+            payments += owed
+        by_year[row.date.year] += owed
     fee = term.fee or money.ZERO
     committed = payments + prepaid + fee
     last_day = effective_end - dates.ONE_DAY
+    if fee:
+        by_year[last_day.year] += fee
     months = dates.month_span(deal.start, last_day).months if last_day >= deal.start else money.ZERO
     return Commitment(
         has_right=True,
@@ -100,7 +98,21 @@ def commitment(schedule: Schedule) -> Commitment:
         headline=headline,
         share=money.round_to(committed / headline, SHARE_PLACES) if headline else None,
         months=money.round_to(months, MONTH_PLACES),
+        by_year=tuple(sorted(by_year.items())),
     )
+
+
+def _owed(row: Row, effective_end: date, ccy: money.Currency) -> Decimal | None:
+    """What a row contributes to the committed value: all of it, a prorated part, or nothing."""
+    if row.kind == "prepayment" or row.period_start is None or row.period_end is None:
+        return row.amount if row.date < effective_end else None
+    if row.period_start >= effective_end:
+        return None
+    if row.period_end < effective_end:
+        return row.amount
+    covered = dates.days_inclusive(row.period_start, effective_end - dates.ONE_DAY)
+    period = dates.days_inclusive(row.period_start, row.period_end)
+    return money.round_money(row.amount * covered / period, ccy)
 
 
 def _whole_term(
@@ -114,6 +126,9 @@ def _whole_term(
     term = deal.termination
     total = schedule.total
     prepaid = sum((r.amount for r in schedule.rows if r.kind == "prepayment"), money.ZERO)
+    by_year: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
+    for row in schedule.rows:
+        by_year[row.date.year] += row.amount
     return Commitment(
         has_right=has_right,
         early=False,
@@ -129,4 +144,5 @@ def _whole_term(
         headline=total,
         share=money.ONE if total else None,
         months=money.round_to(dates.month_span(deal.start, deal.term_end).months, MONTH_PLACES),
+        by_year=tuple(sorted(by_year.items())),
     )

@@ -102,6 +102,8 @@ class Row:
     credit: Decimal
     amount: Decimal
     cumulative: Decimal
+    #: The product of the adjustments that applied (a delivered share, SLA credits), if any.
+    adjustment: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -182,9 +184,10 @@ def _stream_rows(
     last = stream.until or deal.term_end
     if stream.every == "once":
         assert stream.amount is not None  # the model refuses per_gpu_hour on a single payment
-        yield _row(
-            name, index, stream, None, None, anchor, None, money.round_money(stream.amount, ccy)
-        )
+        factor = _adjustment(deal, anchor)
+        unrounded = stream.amount * factor if factor is not None else stream.amount
+        row = _row(name, index, stream, None, None, anchor, None, money.round_money(unrounded, ccy))
+        yield replace(row, adjustment=factor)
         return
     step = STEP_MONTHS[stream.every]
     growth = money.ONE + (stream.escalation or money.ZERO)
@@ -196,6 +199,9 @@ def _stream_rows(
         unrounded = base * growth**years if years else base
         if period.fraction is not None:
             unrounded *= period.fraction
+        factor = _adjustment(deal, period.start)
+        if factor is not None:
+            unrounded *= factor
         amount = money.round_money(unrounded, ccy)
         if amount > money.MAX_AMOUNT:
             blame = "escalation" if years and stream.escalation else field
@@ -206,9 +212,19 @@ def _stream_rows(
                 "amount, 10^15",
                 ("payments", index, blame),
             )
-        yield _row(
+        row = _row(
             name, index, stream, period.start, period.end, period.pay_date, period.fraction, amount
         )
+        yield replace(row, adjustment=factor) if factor is not None else row
+
+
+def _adjustment(deal: Deal, day: date) -> Decimal | None:
+    """The product of the factors of every adjustment covering a period that starts on ``day``."""
+    factor: Decimal | None = None
+    for adj in deal.adjustments:
+        if (adj.from_ or deal.start) <= day <= (adj.until or deal.term_end):
+            factor = adj.factor if factor is None else factor * adj.factor
+    return factor
 
 
 def _period_amount(deal: Deal, stream: PaymentStream, period: Period, step: int) -> Decimal:

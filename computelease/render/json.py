@@ -103,6 +103,7 @@ def schedule_rows(schedule: Schedule, valuation: Valuation | None) -> list[Json]
                 "fraction": _num(money.round_to(r.fraction, 10))
                 if r.fraction is not None
                 else None,
+                "adjustment": _num(r.adjustment),
                 "scheduled": m(r.scheduled),
                 "cap_cut": m(r.cap_cut),
                 "credit": m(r.credit),

@@ -1,0 +1,167 @@
+"""Deals side by side, and a lessor's book: revenue by year across its deals.
+
+Deals in different currencies are compared only with an exchange rate for
+each foreign currency (``EUR=1.08``: one euro is 1.08 of the comparison
+currency); amounts are converted exactly and rounded once to the
+comparison currency's minor unit. Rates, months and counts are not converted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from computelease import money
+from computelease.core.analysis import Analysis
+from computelease.core.metrics import METRICS, Metric, Reading
+from computelease.errors import FieldError, UsageError
+
+#: The metrics ``lease compare`` shows, in order.
+COMPARE_METRICS = (
+    "months",
+    "average_monthly",
+    "total",
+    "total_with_options",
+    "committed_value",
+    "present_value",
+    "price_per_gpu_hour",
+    "price_per_kw_month",
+    "irr_lessor",
+)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One deal in a comparison: its id, file, analysis and rate into the comparison currency."""
+
+    id: str
+    path: str
+    analysis: Analysis
+    fx: Decimal
+
+
+@dataclass(frozen=True)
+class Comparison:
+    currency: money.Currency
+    fx: Mapping[str, Decimal]
+    sides: tuple[Side, ...]
+    rows: tuple[tuple[Metric, tuple[Reading, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Book:
+    """Revenue by calendar year per deal and in total, as scheduled and as committed."""
+
+    currency: money.Currency
+    fx: Mapping[str, Decimal]
+    sides: tuple[Side, ...]
+    years: tuple[int, ...]
+    #: year -> one amount per deal (zero where a deal pays nothing that year)
+    scheduled: Mapping[int, tuple[Decimal, ...]]
+    committed: Mapping[int, tuple[Decimal, ...]]
+    scheduled_total: tuple[Decimal, ...]
+    committed_total: tuple[Decimal, ...]
+
+
+def sides(
+    analyses: Sequence[tuple[str, Analysis]], currency: str | None, fx: Mapping[str, Decimal]
+) -> tuple[money.Currency, tuple[Side, ...]]:
+    """Each deal with its exchange rate; refuses a currency with no rate given."""
+    if not analyses:
+        raise UsageError("nothing to compare: no valid deal was given")
+    target = money.currency(currency or analyses[0][1].deal.currency)
+    missing = sorted(
+        {a.deal.currency for _, a in analyses if a.deal.currency != target.code} - set(fx)
+    )
+    if missing:
+        codes = ", ".join(missing)
+        example = f"--fx {missing[0]}=1.08"
+        raise UsageError(
+            f"the deals are in {target.code} and {codes}; give an exchange rate for each "
+            f"({example} means 1 {missing[0]} = 1.08 {target.code}) or compare them apart"
+        )
+    out = tuple(
+        Side(
+            str(a.deal.id),
+            path,
+            a,
+            money.ONE if a.deal.currency == target.code else fx[a.deal.currency],
+        )
+        for path, a in analyses
+    )
+    return target, out
+
+
+def _convert(reading: Reading, m: Metric, side: Side, target: money.Currency) -> Reading:
+    value, why = reading
+    if value is None or m.kind not in ("money", "price") or side.fx == 1:
+        return reading
+    converted = value * side.fx
+    if m.kind == "money":
+        return money.round_money(converted, target), why
+    return money.round_to(converted, 4), why
+
+
+@money.exact
+def compare(
+    analyses: Sequence[tuple[str, Analysis]],
+    *,
+    currency: str | None = None,
+    fx: Mapping[str, Decimal] | None = None,
+) -> Comparison:
+    """One column per deal, one row per metric of :data:`COMPARE_METRICS`."""
+    fx = dict(fx or {})
+    target, columns = sides(analyses, currency, fx)
+    rows = []
+    for key in COMPARE_METRICS:
+        m = METRICS[key]
+        rows.append((m, tuple(_convert(m.read(s.analysis), m, s, target) for s in columns)))
+    return Comparison(target, fx, columns, tuple(rows))
+
+
+@money.exact
+def book(
+    analyses: Sequence[tuple[str, Analysis]],
+    *,
+    currency: str | None = None,
+    fx: Mapping[str, Decimal] | None = None,
+) -> Book:
+    """Revenue by year of payment for each deal and in total, base and committed."""
+    fx = dict(fx or {})
+    target, columns = sides(analyses, currency, fx)
+
+    def by_year(pairs: Sequence[tuple[int, Decimal]], side: Side) -> dict[int, Decimal]:
+        return {year: money.round_money(amount * side.fx, target) for year, amount in pairs}
+
+    scheduled = [by_year(s.analysis.base.totals.by_year, s) for s in columns]
+    committed = [by_year(s.analysis.commitment.by_year, s) for s in columns]
+    years = tuple(sorted({y for table in (*scheduled, *committed) for y in table}))
+    return Book(
+        currency=target,
+        fx=fx,
+        sides=columns,
+        years=years,
+        scheduled={y: tuple(t.get(y, money.ZERO) for t in scheduled) for y in years},
+        committed={y: tuple(t.get(y, money.ZERO) for t in committed) for y in years},
+        scheduled_total=tuple(sum(t.values(), money.ZERO) for t in scheduled),
+        committed_total=tuple(sum(t.values(), money.ZERO) for t in committed),
+    )
+
+
+def parse_fx(items: Sequence[str]) -> dict[str, Decimal]:
+    """``["EUR=1.08", ...]`` as ``{"EUR": Decimal("1.08")}``; raises UsageError when malformed."""
+    out: dict[str, Decimal] = {}
+    for item in items:
+        code, sep, rate_text = item.partition("=")
+        try:
+            ccy = money.currency(code.strip().upper())
+            rate = money.parse_number(rate_text, what="exchange rate")
+        except FieldError as exc:
+            raise UsageError(f"--fx {item!r}: {exc.message}") from None
+        if not sep or rate <= 0:
+            raise UsageError(
+                f"--fx {item!r}: expected CODE=RATE with a positive rate, such as EUR=1.08"
+            )
+        out[ccy.code] = rate
+    return out

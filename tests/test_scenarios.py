@@ -1,0 +1,292 @@
+"""Scenarios, sensitivity grids and the book of deals, by hand and by property."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from computelease import loader
+from computelease.core.analysis import Settings, analyse
+from computelease.core.book import book, compare, parse_fx
+from computelease.core.commitment import commitment
+from computelease.core.metrics import METRICS, metric
+from computelease.core.scenario import ScenarioError, apply, sla_credit
+from computelease.core.schedule import build_schedule
+from computelease.core.sensitivity import parse_axis, sensitivity
+from computelease.core.whatif import compare as compare_scenario
+from computelease.errors import Codes, UsageError
+from computelease.models import Delay, Scenario
+from tests.conftest import DEALS
+from tests.test_schedule import deal
+
+D = Decimal
+REFLECTION = loader.load(DEALS / "reflection.yaml").deal
+
+
+def scenario(**fields: Any) -> Scenario:
+    return Scenario.model_validate(fields)
+
+
+def total(d: Any) -> Decimal:
+    return build_schedule(d).total
+
+
+def test_a_three_month_slip_shrinks_the_deal_when_the_end_stays() -> None:
+    applied = apply(REFLECTION, scenario(delay="3m"))
+    assert applied.deal.start == date(2026, 10, 1)
+    assert applied.deal.term_end == date(2029, 12, 31)
+    assert total(applied.deal) == D("5850000000.00")  # 39 x $150M
+    assert applied.deal.termination is not None
+    assert applied.deal.termination.not_before == date(2027, 1, 1)
+
+
+def test_a_slip_with_extend_keeps_the_length() -> None:
+    applied = apply(REFLECTION, scenario(delay="3m", extend="true"))
+    assert applied.deal.term_end == date(2030, 3, 31)
+    assert total(applied.deal) == D("6300000000.00")
+
+
+def test_a_slip_in_days() -> None:
+    applied = apply(deal(), scenario(delay="90d"))
+    assert applied.deal.start == date(2026, 4, 1)
+    # April to December in full: the periods now roll from April 1.
+    assert total(applied.deal) == D("9000.00")
+
+
+def test_a_slip_past_the_end_is_an_error() -> None:
+    with pytest.raises(ScenarioError) as info:
+        apply(REFLECTION, scenario(delay="50m"))
+    assert info.value.issues[0].path == ("start",)
+    assert "past the end of the term" in info.value.issues[0].message
+
+
+def test_terminate_earliest_is_the_committed_value() -> None:
+    applied = apply(REFLECTION, scenario(terminate="earliest"))
+    assert applied.deal.term_end == date(2026, 12, 29)
+    assert total(applied.deal) == commitment(build_schedule(REFLECTION)).committed_value
+    assert total(applied.deal) == D("890322580.65")
+
+
+def test_terminate_pays_the_fee_on_the_last_day() -> None:
+    d = deal(termination={"notice_days": "31", "not_before": "2026-03-01", "fee": "250"})
+    applied = apply(d, scenario(terminate="earliest"))
+    rows = build_schedule(applied.deal).rows
+    assert (rows[-1].stream, rows[-1].date, rows[-1].amount) == (
+        "termination fee",
+        date(2026, 3, 31),
+        D("250.00"),
+    )
+    assert total(applied.deal) == commitment(build_schedule(d)).committed_value
+
+
+def test_notice_before_it_is_allowed() -> None:
+    with pytest.raises(ScenarioError) as info:
+        apply(REFLECTION, scenario(terminate="2026-08-01"))
+    assert "may not be given before 2026-10-01" in str(info.value)
+
+
+def test_overrides_that_need_a_block() -> None:
+    for fields in ({"terminate": "earliest"}, {"delivered": "80%"}, {"uptime": "99%"}):
+        with pytest.raises(ScenarioError) as info:
+            apply(deal(), scenario(**fields))
+        assert info.value.issues[0].code == Codes.NEEDS_INPUT
+
+
+GOOGLE_LIKE: dict[str, Any] = {
+    "start": "2026-06-01",
+    "months": "12",
+    "payments": [{"amount": "100"}],
+    "delivery": {"deadline": "2026-08-31", "grace_days": "30"},
+}
+
+
+def test_delivered_share_scales_payments_after_the_grace_period() -> None:
+    d = deal(**GOOGLE_LIKE)
+    applied = apply(d, scenario(delivered="80%"))
+    amounts = [r.amount for r in build_schedule(applied.deal).rows]
+    # Deadline Aug 31 + 30 days' grace: periods from Oct 1 pay 80%.
+    assert amounts[:4] == [D("100.00")] * 4
+    assert amounts[4:] == [D("80.00")] * 8
+    assert build_schedule(applied.deal).rows[5].adjustment == D("0.8")
+
+
+def test_delivered_shortfall_terminate_walks_away_after_the_grace() -> None:
+    d = deal(**{**GOOGLE_LIKE, "delivery": {**GOOGLE_LIKE["delivery"], "shortfall": "terminate"}})
+    applied = apply(d, scenario(delivered="50%"))
+    assert applied.deal.term_end == date(2026, 9, 30)
+    assert total(applied.deal) == D("400.00")
+
+
+def test_sla_credit_per_point_and_its_cap() -> None:
+    d = deal(sla={"uptime": "99.5%", "credit": "5%", "credit_cap": "30%"})
+    assert sla_credit(d, D("0.985")) == D("0.05")
+    assert sla_credit(d, D("0.90")) == D("0.30")
+    assert sla_credit(d, D("0.999")) == D(0)
+    applied = apply(d, scenario(uptime="98.5%"))
+    assert total(applied.deal) == D("11400.00")
+
+
+def test_set_paths_and_their_errors() -> None:
+    applied = apply(REFLECTION, scenario(set={"payments[0].amount": "120M"}))
+    assert total(applied.deal) == D("5040000000.00")
+    with pytest.raises(ScenarioError) as info:
+        apply(REFLECTION, scenario(set={"payments[3].amount": "1"}))
+    assert info.value.issues[0].code == Codes.OUT_OF_RANGE
+    assert "payments has 1 entry, no [3]" in info.value.issues[0].message
+    with pytest.raises(ScenarioError) as info:
+        apply(REFLECTION, scenario(set={"payments[0].amount": "lots"}))
+    assert (info.value.issues[0].code, info.value.issues[0].path) == (
+        Codes.BAD_MONEY,
+        ("payments", 0, "amount"),
+    )
+    # A misspelt path is caught when the scenario itself is read.
+    with pytest.raises(ValidationError) as bad_path:
+        scenario(set={"payments[0].ammount": "5"})
+    assert "no field 'ammount' in payments[0]; did you mean 'amount'?" in str(bad_path.value)
+
+
+def test_assumption_overrides() -> None:
+    applied = apply(REFLECTION, scenario(discount_rate="0%", market_decline="50%"))
+    a = analyse(applied.deal)
+    assert a.rate == D(0)
+    assert a.base.valuation is not None and a.base.valuation.present_value == D("6300000000.00")
+
+
+def test_the_comparison_values_both_sides_from_the_base_date() -> None:
+    c = compare_scenario(REFLECTION, scenario(delay="3m"))
+    rows = {r.metric.name: r for r in c.rows}
+    assert rows["total"].difference == D("-450000000.00")
+    assert rows["present_value"].difference is not None and rows["present_value"].difference < 0
+    assert rows["npv_lessor"].difference is not None and rows["npv_lessor"].difference < 0
+    assert c.scenario.as_of == date(2026, 7, 1)
+
+
+def test_walkaway_npv_falls_with_the_market() -> None:
+    m = metric("npv_lessor_walkaway")
+    low = m.read(analyse(apply(REFLECTION, scenario(market_gpu_hour="5")).deal))[0]
+    high = m.read(analyse(apply(REFLECTION, scenario(market_gpu_hour="20")).deal))[0]
+    contractual = metric("npv_lessor").read(analyse(REFLECTION))[0]
+    assert low is not None and high is not None and contractual is not None
+    assert low < high <= contractual
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["0m", "0d"]), st.booleans())
+def test_a_delay_of_zero_changes_nothing(delay: str, extend: bool) -> None:
+    applied = apply(REFLECTION, scenario(delay=delay, extend=str(extend).lower()))
+    assert build_schedule(applied.deal).rows == build_schedule(REFLECTION).rows
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 400))
+def test_termination_effective_after_the_end_changes_nothing(extra: int) -> None:
+    d = deal(termination={"notice_days": str(365 + extra)})
+    applied = apply(d, scenario(terminate="earliest"))
+    assert build_schedule(applied.deal).rows == build_schedule(d).rows
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.decimals(min_value=D("0.5"), max_value=D(1), places=4),
+    st.decimals(min_value=D(0), max_value=D(1), places=3),
+    st.decimals(min_value=D(0), max_value=D(1), places=2),
+)
+def test_sla_credits_never_exceed_their_cap(uptime: Decimal, credit: Decimal, cap: Decimal) -> None:
+    d = deal(sla={"uptime": "99.9%", "credit": f"{credit}", "credit_cap": f"{cap}"})
+    share = sla_credit(d, uptime)
+    assert D(0) <= share <= cap
+    applied = apply(d, scenario(uptime=f"{uptime}"))
+    for before, after in zip(
+        build_schedule(d).rows, build_schedule(applied.deal).rows, strict=True
+    ):
+        assert after.amount >= before.amount * (1 - cap) - D("0.01")
+
+
+def test_two_way_grid_cells_equal_single_runs() -> None:
+    rows, columns = parse_axis("discount_rate=6%..12%:3%"), parse_axis("market_gpu_hour=5..9:2")
+    grid = sensitivity(REFLECTION, metric("npv_lessor_walkaway"), rows, columns)
+    for i, rate in enumerate(rows.values):
+        for j, price in enumerate(columns.values):
+            single = analyse(
+                apply(REFLECTION, Scenario(discount_rate=rate, market_gpu_hour=price)).deal,
+                Settings(as_of=REFLECTION.start),
+            )
+            assert grid.cells[i][j].value == METRICS["npv_lessor_walkaway"].read(single)[0]
+
+
+def test_grid_cells_say_why_they_are_empty() -> None:
+    grid = sensitivity(deal(), metric("npv_lessor"), parse_axis("discount_rate=5%..6%:1%"))
+    assert [c.why for row in grid.cells for c in row] == [
+        "no lessor capex (assumptions.lessor.capex)"
+    ] * 2
+    grid = sensitivity(REFLECTION, metric("total"), parse_axis("delay=0..60:30"))
+    assert grid.cells[0][0].value == D("6300000000.00")
+    assert grid.cells[2][0].value is None and "past the end of the term" in str(
+        grid.cells[2][0].why
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("discount_rate", "expected NAME=LOW..HIGH:STEP"),
+        ("bogus=1..2:1", "not an input"),
+        ("discount_rate=12%..6%:1%", "LOW at most HIGH"),
+        ("discount_rate=0%..100%:1%", "at most 50"),
+        ("market_gpu_hour=a..b:1", "expected"),
+    ],
+)
+def test_bad_axes(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse_axis(text)
+    assert message in str(info.value)
+
+
+def test_axis_values_and_labels() -> None:
+    axis = parse_axis("discount_rate=6%..8%:1%")
+    assert axis.values == (D("0.06"), D("0.07"), D("0.08"))
+    assert axis.labels == ("6%", "7%", "8%")
+    assert parse_axis("payments[0].amount=100M..200M:50M").labels == (
+        "100000000",
+        "150000000",
+        "200000000",
+    )
+    assert parse_axis("delay=0..6:3").labels == ("0m", "3m", "6m")
+
+
+def test_book_by_year_with_committed_revenue() -> None:
+    other = deal(start="2027-01-01", termination={"notice_days": "30"})
+    b = book([("r", analyse(REFLECTION)), ("o", analyse(other))])
+    assert b.years == (2026, 2027, 2028, 2029)
+    assert b.scheduled[2027] == (D("1800000000.00"), D("12000.00"))
+    assert b.committed[2026] == (D("890322580.65"), D("0.00"))
+    # Notice on 2027-01-01 + 30 days: service to January 30, 30 of 31 days.
+    assert b.committed[2027] == (D("0.00"), D("967.74"))
+    assert b.scheduled_total == (D("6300000000.00"), D("12000.00"))
+
+
+def test_currencies_need_an_exchange_rate() -> None:
+    euro = deal(currency="EUR")
+    with pytest.raises(UsageError) as info:
+        compare([("r", analyse(REFLECTION)), ("e", analyse(euro))])
+    assert "give an exchange rate" in str(info.value) and "--fx EUR=1.08" in str(info.value)
+    c = compare([("r", analyse(REFLECTION)), ("e", analyse(euro))], fx=parse_fx(["EUR=1.10"]))
+    totals = {m.name: values for m, values in c.rows}["total"]
+    assert totals[1] == (D("13200.00"), None)
+
+
+def test_parse_fx_errors() -> None:
+    for bad in ("EUR", "EUR=-1", "XXX=1", "EUR=abc"):
+        with pytest.raises(UsageError):
+            parse_fx([bad])
+
+
+def test_delay_type_round_trips() -> None:
+    assert str(Delay(3, "months")) == "3m"
+    assert scenario(delay="1y").delay == Delay(12, "months")
