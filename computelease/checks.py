@@ -9,16 +9,27 @@ reported field, with both numbers in the message, and the results feed both
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from computelease import money
+from computelease.core.scenario import Applied, ScenarioError, apply
 from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import Totals, totals
-from computelease.errors import Code, Codes, FieldError, Problem
+from computelease.errors import (
+    Code,
+    Codes,
+    DealInvalid,
+    FieldError,
+    FieldPath,
+    Problem,
+    UsageError,
+    dotted,
+)
 from computelease.loader import LoadedDeal
+from computelease.models import Located, Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +46,7 @@ class CheckResult:
 
 
 def check(loaded: LoadedDeal) -> list[Problem]:
-    """Every problem with a loaded deal that only computing it can reveal."""
+    """Every problem with a loaded deal that only computing it (and its scenarios) can reveal."""
     try:
         base = build_schedule(loaded.deal)
         with_options = (
@@ -45,7 +56,51 @@ def check(loaded: LoadedDeal) -> list[Problem]:
         return [loaded.problem(exc.path, exc.code, exc.message)]
     results = reported_checks(loaded, base, totals(base), with_options)
     problems = [r.problem for r in results if r.problem is not None]
+    for name in loaded.deal.scenarios:
+        try:
+            applied = apply_named(loaded, name)
+            build_schedule(applied.deal, with_options=applied.deal.has_options)
+        except DealInvalid as exc:
+            problems.extend(exc.problems)
+        except FieldError as exc:
+            issue = Located(exc.path, exc.code, exc.message)
+            problems.extend(scenario_problems(loaded, name, [issue]))
     return problems + list(_notes(loaded, base))
+
+
+def apply_named(loaded: LoadedDeal, name: str) -> Applied:
+    """The deal's scenario ``name`` applied; its problems located at the scenario in the file."""
+    deal = loaded.deal
+    if name not in deal.scenarios:
+        have = ", ".join(deal.scenarios) or "none"
+        raise UsageError(f"{loaded.path}: no scenario named {name!r} (the deal has: {have})")
+    try:
+        return apply(deal, deal.scenarios[name])
+    except ScenarioError as exc:
+        raise DealInvalid(scenario_problems(loaded, name, exc.issues)) from None
+
+
+def scenario_problems(loaded: LoadedDeal, name: str, issues: Sequence[Located]) -> list[Problem]:
+    """Problems of a file's scenario, each at the override that caused it."""
+    scenario = loaded.deal.scenarios[name]
+    base: FieldPath = ("scenarios", name)
+    out = []
+    for issue in issues:
+        where = dotted(issue.path)
+        root = issue.path[0] if issue.path else None
+        if where in dict(scenario.set):
+            at: FieldPath = (*base, "set", where)
+        elif isinstance(root, str) and root in Scenario.model_fields:
+            at = (*base, root)
+        elif root == "start" and scenario.delay is not None:
+            at = (*base, "delay")
+        elif root == "termination" and scenario.terminate is not None:
+            at = (*base, "terminate")
+        else:
+            at = base
+        prefix = f"{where}: " if where and root not in Scenario.model_fields else ""
+        out.append(loaded.problem(at, issue.code, f"scenario {name!r}: {prefix}{issue.message}"))
+    return out
 
 
 def reported_checks(

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from computelease.core.analysis import Settings
     from computelease.loader import LoadedDeal
+    from computelease.models import Scenario
     from computelease.render.model import RenderOptions
 
 EXIT_CODES_HELP = (
@@ -247,6 +248,14 @@ def calc(
     rate: RateOption = None,
     exact: ExactOption = False,
     currency_symbol: SymbolOption = True,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            metavar="NAME",
+            help="Show the deal as its named scenario (from its scenarios: block) has it.",
+        ),
+    ] = None,
 ) -> None:
     """Totals, present value, committed value, unit economics, checks and breakeven."""
     from computelease import checks
@@ -259,9 +268,19 @@ def calc(
     reports = []
     for item in loaded:
         try:
+            if scenario is not None:
+                applied = checks.apply_named(item, scenario)
+                analysis = analyse(applied.deal, settings)
+                reports.append(
+                    DealReport(item.path, analysis, (), scenario=scenario, notes=applied.notes)
+                )
+                continue
             analysis = analyse(item.deal, settings)
         except FieldError as exc:
             problems.append(item.problem(exc.path, exc.code, exc.message))
+            continue
+        except DealInvalid as exc:
+            problems.extend(exc.problems)
             continue
         options = analysis.with_options.schedule if analysis.with_options else None
         results = checks.reported_checks(
@@ -337,6 +356,246 @@ def breakeven(
         [deal],
     )
     raise typer.Exit(ExitCode.OK)
+
+
+@app.command(name="scenario", epilog=EXIT_CODES_HELP)
+@guarded
+def scenario_command(
+    ctx: typer.Context,
+    deal: Annotated[Path, typer.Argument(help="A deal file.", show_default=False)],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", metavar="NAME", help="A scenario from the deal's scenarios: block."),
+    ] = None,
+    delay: Annotated[
+        str | None, typer.Option("--delay", help="Service starts later: 3m, 90d, 1y.")
+    ] = None,
+    extend: Annotated[
+        bool, typer.Option("--extend", help="With --delay: keep the term's length.")
+    ] = False,
+    terminate: Annotated[
+        str | None,
+        typer.Option(
+            "--terminate",
+            metavar="earliest|DATE",
+            help="Notice given (earliest allowed, or a date).",
+        ),
+    ] = None,
+    delivered: Annotated[
+        str | None,
+        typer.Option(
+            "--delivered", metavar="SHARE", help="Share of capacity delivered, such as 80%."
+        ),
+    ] = None,
+    uptime: Annotated[
+        str | None, typer.Option("--uptime", metavar="RATE", help="Uptime achieved, such as 98.5%.")
+    ] = None,
+    market_gpu_hour: Annotated[
+        str | None,
+        typer.Option("--market-gpu-hour", metavar="PRICE", help="Market price per GPU-hour."),
+    ] = None,
+    market_decline: Annotated[
+        str | None,
+        typer.Option("--market-decline", metavar="RATE", help="Annual market price decline."),
+    ] = None,
+    discount_rate: Annotated[
+        str | None,
+        typer.Option("--discount-rate", metavar="RATE", help="Discount rate for the scenario."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", metavar="PATH=VALUE", help="Any field: payments[0].amount=120M. Repeatable."
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+    exact: ExactOption = False,
+    currency_symbol: SymbolOption = True,
+) -> None:
+    """The deal beside a scenario (a slip, an early exit, a shortfall...), with the differences."""
+    from computelease import checks
+    from computelease.core.scenario import ScenarioError
+    from computelease.core.whatif import compare
+
+    settings = _settings(as_of, rate)
+    item = _load_one(deal)
+    flags = {
+        "delay": delay,
+        "extend": "true" if extend else None,
+        "terminate": terminate,
+        "delivered": delivered,
+        "uptime": uptime,
+        "market_gpu_hour": market_gpu_hour,
+        "market_decline": market_decline,
+        "discount_rate": discount_rate,
+        "set": _pairs(set_ or []) or None,
+    }
+    given = {key: value for key, value in flags.items() if value is not None}
+    if name is None and not given:
+        raise UsageError("give a scenario: --name NAME, or overrides such as --delay 3m")
+    base_overrides = {}
+    if name is not None:
+        checks.apply_named(item, name)  # reports the named scenario's own problems in place
+        base_overrides = item.deal.scenarios[name].model_dump(exclude_defaults=True)
+    overrides = _scenario({**base_overrides, **given})
+    try:
+        result = compare(item.deal, overrides, settings, name=name)
+    except ScenarioError as exc:
+        if name is not None and not given:
+            raise DealInvalid(checks.scenario_problems(item, name, exc.issues)) from None
+        raise
+    module = renderer(output_format)
+    rendered = module.scenario(result, item.path, _options(exact, currency_symbol, output))
+    _emit(rendered, output, [deal])
+    raise typer.Exit(ExitCode.OK)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def sensitivity(
+    ctx: typer.Context,
+    deal: Annotated[Path, typer.Argument(help="A deal file.", show_default=False)],
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            metavar="NAME=LOW..HIGH:STEP",
+            help="An input to vary, such as discount_rate=6%..12%:1%; once or twice.",
+        ),
+    ],
+    metric: Annotated[
+        str,
+        typer.Option("--metric", help="What to show in each cell (see lease sensitivity --help)."),
+    ] = "npv_lessor",
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+    exact: ExactOption = False,
+    currency_symbol: SymbolOption = True,
+) -> None:
+    """A one- or two-way grid of a metric, like a spreadsheet data table.
+
+    Inputs: discount_rate, market_gpu_hour, market_decline, uptime, delivered,
+    delay (months) or a field path such as payments[0].amount. Metrics: total,
+    total_with_options, months, average_monthly, present_value, committed_value,
+    npv_lessor, npv_lessor_walkaway, irr_lessor, payback_months, unrecovered_capex,
+    pv_lease, lease_advantage, price_per_gpu_hour, price_per_kw_month, overpay_market.
+    """
+    from computelease.core.metrics import metric as find_metric
+    from computelease.core.sensitivity import parse_axis
+    from computelease.core.sensitivity import sensitivity as grid
+
+    if not 1 <= len(vary) <= 2:
+        raise UsageError("--vary: give one input (a one-way grid) or two (a two-way grid)")
+    try:
+        chosen = find_metric(metric)
+    except KeyError as exc:
+        raise UsageError(f"--metric: {exc.args[0]}") from None
+    axes = [parse_axis(text) for text in vary]
+    settings = _settings(as_of, rate)
+    item = _load_one(deal)
+    result = grid(item.deal, chosen, axes[0], axes[1] if len(axes) == 2 else None, settings)
+    module = renderer(output_format)
+    rendered = module.sensitivity(result, item.path, _options(exact, currency_symbol, output))
+    _emit(rendered, output, [deal])
+    raise typer.Exit(ExitCode.OK)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def compare(
+    ctx: typer.Context,
+    deals: Annotated[list[Path], typer.Argument(help="Deal files or folders.", show_default=False)],
+    by: Annotated[
+        Period | None,
+        typer.Option("--by", help="year: a book of revenue by year, scheduled and committed."),
+    ] = None,
+    lessor: Annotated[
+        str | None,
+        typer.Option("--lessor", metavar="NAME", help="Only deals whose lessor starts with NAME."),
+    ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency", metavar="CODE", help="Currency to compare in (default: the first deal's)."
+        ),
+    ] = None,
+    fx: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fx", metavar="CODE=RATE", help="Exchange rate: EUR=1.08 is 1 EUR in --currency."
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+    exact: ExactOption = False,
+    currency_symbol: SymbolOption = True,
+) -> None:
+    """Deals side by side, or (--by year) a lessor's book of revenue by year."""
+    from computelease.core import book as books
+    from computelease.core.analysis import analyse
+    from computelease.errors import FieldError
+
+    if by is not None and by is not Period.year:
+        raise UsageError("--by: compare sums revenue by year only")
+    rates = books.parse_fx(fx or [])
+    settings = _settings(as_of, rate)
+    loaded, problems = _load(deals)
+    if lessor is not None:
+        wanted = lessor.casefold()
+        loaded = [d for d in loaded if d.deal.lessor.casefold().startswith(wanted)]
+    analyses = []
+    for item in loaded:
+        try:
+            analyses.append((item.path, analyse(item.deal, settings)))
+        except FieldError as exc:
+            problems.append(item.problem(exc.path, exc.code, exc.message))
+    _diagnose(problems)
+    if analyses:
+        module = renderer(output_format)
+        options = _options(exact, currency_symbol, output)
+        if by is Period.year:
+            rendered = module.book(books.book(analyses, currency=currency, fx=rates), options)
+        else:
+            rendered = module.compare(books.compare(analyses, currency=currency, fx=rates), options)
+        _emit(rendered, output, deals)
+    elif not problems:
+        raise UsageError(
+            "no deal to compare" + (f" with a lessor starting {lessor!r}" if lessor else "")
+        )
+    raise typer.Exit(_exit_code(problems, strict=False))
+
+
+def _pairs(items: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        path, sep, value = item.partition("=")
+        if not sep or not path.strip():
+            raise UsageError(
+                f"--set {item!r}: expected PATH=VALUE, such as payments[0].amount=120M"
+            )
+        out[path.strip()] = value.strip()
+    return out
+
+
+def _scenario(fields: dict[str, Any]) -> Scenario:
+    """Overrides from the command line as a Scenario; a bad value is a usage error."""
+    from pydantic import ValidationError
+
+    from computelease.models import Scenario, validation_issues
+
+    try:
+        return Scenario.model_validate(fields)
+    except ValidationError as exc:
+        issue = validation_issues(exc)[0]
+        flag = "--" + str(issue.path[0]).replace("_", "-") if issue.path else "scenario"
+        raise UsageError(f"{flag}: {issue.message}") from None
 
 
 T = TypeVar("T")

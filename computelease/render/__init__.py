@@ -2,7 +2,7 @@
 
 Renderers never compute and never print: ``table`` returns rich renderables,
 the others return strings, and the command line decides where they go. Each
-format module provides ``calc``, ``schedule`` and ``breakeven``; the registry
+format module provides a function for each of KINDS; the registry
 below maps a format name to its module, and a test keeps it exhaustive.
 """
 
@@ -21,7 +21,7 @@ class OutputFormat(StrEnum):
 
 
 #: The functions every format module provides.
-KINDS = ("calc", "schedule", "breakeven")
+KINDS = ("calc", "schedule", "breakeven", "scenario", "sensitivity", "compare", "book")
 
 
 def renderer(fmt: OutputFormat) -> ModuleType:

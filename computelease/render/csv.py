@@ -15,6 +15,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from computelease.core.analysis import BreakevenResult, ScheduleResult
+from computelease.core.book import Book
+from computelease.core.book import Comparison as DealComparison
+from computelease.core.sensitivity import Grid as SensitivityGrid
+from computelease.core.whatif import Comparison as WhatIf
 from computelease.render import json as as_json
 from computelease.render.model import DealReport, RenderOptions
 from computelease.render.safe import spreadsheet_cell
@@ -42,22 +46,25 @@ FIGURE_COLUMNS = ("deal", "section", "metric", "value")
 TEXT_COLUMNS = frozenset({"stream", "deal", "metric"})
 
 
-def _write(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+def _write(
+    columns: Sequence[str], rows: Iterable[dict[str, Any]], text: Iterable[str] = TEXT_COLUMNS
+) -> str:
+    """CSV with a header; cells of the ``text`` columns (and the header) are neutralised."""
+    texts = frozenset(text)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([spreadsheet_cell(c) for c in columns])
     for row in rows:
-        writer.writerow([_cell(column, row.get(column)) for column in columns])
+        writer.writerow([_cell(row.get(column), column in texts) for column in columns])
     return buffer.getvalue()
 
 
-def _cell(column: str, value: Any) -> str:
+def _cell(value: Any, is_text: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
-    return spreadsheet_cell(text) if column in TEXT_COLUMNS else text
+    return spreadsheet_cell(str(value)) if is_text else str(value)
 
 
 def _flatten(prefix: str, value: Any) -> Iterable[tuple[str, Any]]:
@@ -109,3 +116,49 @@ def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> str
     """Every breakeven figure as ``deal,section,metric,value``; cash flows are in the JSON."""
     body = _without_flows(as_json.breakeven_document(result, path)["breakeven"])
     return _write(FIGURE_COLUMNS, _figures(str(result.deal.id), {"breakeven": body}))
+
+
+def scenario(result: WhatIf, path: str, options: RenderOptions) -> str:
+    """``metric,base,scenario,difference``, exact values."""
+    doc = as_json.scenario_document(result, path)
+    return _write(
+        ("metric", "base", "scenario", "difference"),
+        [
+            {"metric": row["name"], **{k: row[k] for k in ("base", "scenario", "difference")}}
+            for row in doc["metrics"]
+        ],
+    )
+
+
+def sensitivity(result: SensitivityGrid, path: str, options: RenderOptions) -> str:
+    """One row per value of the first input; one column per value of the second (or ``value``)."""
+    doc = as_json.sensitivity_document(result, path)
+    head = result.rows.parameter
+    labels = list(doc["columns"]["values"]) if doc["columns"] else ["value"]
+    rows = [
+        {head: value, **{label: cell["value"] for label, cell in zip(labels, line, strict=True)}}
+        for value, line in zip(doc["rows"]["values"], doc["cells"], strict=True)
+    ]
+    return _write((head, *labels), rows)
+
+
+def compare(result: DealComparison, options: RenderOptions) -> str:
+    """``metric`` then one column per deal id."""
+    doc = as_json.compare_document(result)
+    ids = [d["id"] for d in doc["deals"]]
+    rows = [
+        {"metric": m["name"], **dict(zip(ids, m["values"], strict=True))} for m in doc["metrics"]
+    ]
+    return _write(("metric", *ids), rows, text=("metric", *ids))
+
+
+def book(result: Book, options: RenderOptions) -> str:
+    """``year,basis`` then one column per deal id and ``total``."""
+    doc = as_json.book_document(result)
+    ids = [d["id"] for d in doc["deals"]]
+    rows = [
+        {"year": year, "basis": basis, **values[basis]}
+        for year, values in doc["by_year"].items()
+        for basis in ("scheduled", "committed")
+    ]
+    return _write(("year", "basis", *ids, "total"), rows)

@@ -15,10 +15,14 @@ from decimal import Decimal
 from computelease import money
 from computelease.checks import CheckResult
 from computelease.core.analysis import Analysis, ScheduleResult
+from computelease.core.book import Book
+from computelease.core.book import Comparison as DealComparison
 from computelease.core.breakeven import Breakeven, Lessee, Lessor, Market
+from computelease.core.sensitivity import Grid as SensitivityGrid
 from computelease.core.units import Figure
+from computelease.core.whatif import Comparison as WhatIf
 from computelease.models import Deal
-from computelease.render.model import RenderOptions
+from computelease.render.model import DealReport, RenderOptions
 from computelease.render.safe import safe
 
 #: (label, value, basis) rows of a figures table; basis may be empty.
@@ -29,14 +33,14 @@ Line = tuple[str, str, str]
 class Fmt:
     """Formats one deal's figures as the options ask: compact or exact, with or without marks."""
 
-    deal: Deal
+    ccy: money.Currency
     options: RenderOptions
 
     def money(self, value: Decimal | None, *, exact: bool | None = None) -> str:
         if value is None:
             return "n/a"
         compact = not (self.options.exact if exact is None else exact)
-        return money.format_money(value, self.deal.ccy, compact=compact, symbol=self.options.symbol)
+        return money.format_money(value, self.ccy, compact=compact, symbol=self.options.symbol)
 
     def price(self, value: Decimal | None) -> str:
         """A unit price (per GPU-hour, per kW-month): always to the cent."""
@@ -67,6 +71,14 @@ def subtitle(deal: Deal, path: str) -> list[str]:
         f"Lessor {safe(deal.lessor)}; lessee {safe(deal.lessee)}",
         f"Term {deal.start} to {deal.term_end}; {deal.currency}; id {deal.id}; file {safe(path)}",
     ]
+
+
+def scenario_line(report: DealReport) -> str | None:
+    """For ``calc --scenario``: which scenario is shown and what it changed."""
+    if report.scenario is None:
+        return None
+    changes = "; ".join(safe(n) for n in report.notes) or "no change"
+    return f"Scenario {safe(report.scenario)}: {changes}"
 
 
 def totals_lines(a: Analysis, fmt: Fmt) -> list[Line]:
@@ -418,3 +430,121 @@ def breakeven_notes(b: Breakeven) -> list[str]:
         if block is not None:
             notes.extend(block.notes)
     return notes
+
+
+def metric_text(kind: str, value: Decimal | None, fmt: Fmt, *, signed: bool = False) -> str:
+    """A metric's value as people read it: money compact or exact, rates as percents."""
+    if value is None:
+        return "n/a"
+    if kind == "money":
+        text = fmt.money(value)
+    elif kind == "price":
+        text = fmt.price(value)
+    elif kind == "rate":
+        text = money.format_percent(value)
+    elif kind == "count":
+        text = fmt.count(value)
+    else:
+        text = money.decimal_text(money.round_to(value, 2))
+    if signed and value > 0:
+        text = "+" + text
+    return text
+
+
+def scenario_grid(c: WhatIf, fmt: Fmt) -> Grid:
+    """Each metric for the base deal and the scenario, and the change."""
+    rows = []
+    for row in c.rows:
+        kind = row.metric.kind
+        change = row.difference
+        if kind == "rate" and change is not None:
+            points = money.decimal_text(money.round_to(change * 100, 2))
+            diff = f"{'+' if change > 0 else ''}{points} pts"
+        else:
+            diff = metric_text(kind, change, fmt, signed=True) if change is not None else ""
+        rows.append(
+            [
+                row.metric.label,
+                metric_text(kind, row.base[0], fmt),
+                metric_text(kind, row.scenario[0], fmt),
+                diff,
+            ]
+        )
+    return ["Figure", "Base", "Scenario", "Change"], rows, (1, 2, 3)
+
+
+def scenario_notes(c: WhatIf) -> list[str]:
+    """What the scenario changed, then why any figure is missing (each reason once)."""
+    notes = list(c.notes)
+    for row in c.rows:
+        for side, (value, why) in (("base", row.base), ("scenario", row.scenario)):
+            if value is None and why:
+                notes.append(f"{row.metric.label} ({side}): {why}")
+    return list(dict.fromkeys(notes))
+
+
+def scenario_title(c: WhatIf) -> str:
+    return f"Scenario {safe(c.name)}" if c.name else "Scenario (from the command line)"
+
+
+def sensitivity_grid(g: SensitivityGrid, fmt: Fmt) -> Grid:
+    kind = g.metric.kind
+    corner = f"{g.rows.parameter} \\ {g.columns.parameter}" if g.columns else g.rows.parameter
+    columns = [corner, *(g.columns.labels if g.columns else [g.metric.label])]
+    rows = [
+        [label, *(metric_text(kind, cell.value, fmt) for cell in line)]
+        for label, line in zip(g.rows.labels, g.cells, strict=True)
+    ]
+    return columns, rows, tuple(range(1, len(columns)))
+
+
+def sensitivity_notes(g: SensitivityGrid) -> list[str]:
+    """Why cells are empty, each reason once with the cells it explains."""
+    reasons: dict[str, list[str]] = {}
+    for label, line in zip(g.rows.labels, g.cells, strict=True):
+        for j, cell in enumerate(line):
+            if cell.value is None:
+                where = f"{label}, {g.columns.labels[j]}" if g.columns else label
+                reasons.setdefault(cell.why or "not computed", []).append(where)
+    return [f"n/a at {'; '.join(cells)}: {why}" for why, cells in reasons.items()]
+
+
+def sensitivity_title(g: SensitivityGrid) -> str:
+    by = f"{g.rows.parameter} (rows)"
+    if g.columns:
+        by += f" and {g.columns.parameter} (columns)"
+    return f"{g.metric.label} by {by}"
+
+
+def compare_grid(c: DealComparison, fmt: Fmt) -> Grid:
+    columns = ["Figure", *(safe(s.id) for s in c.sides)]
+    rows = [
+        [m.label, *(metric_text(m.kind, value, fmt) for value, _ in readings)]
+        for m, readings in c.rows
+    ]
+    return columns, rows, tuple(range(1, len(columns)))
+
+
+def compare_notes(c: DealComparison) -> list[str]:
+    notes = [f"{safe(s.id)}: {safe(s.path)} ({s.analysis.deal.currency})" for s in c.sides]
+    notes += [
+        f"1 {code} = {money.decimal_text(rate)} {c.currency.code}" for code, rate in c.fx.items()
+    ]
+    for m, readings in c.rows:
+        for side, (value, why) in zip(c.sides, readings, strict=True):
+            if value is None and why:
+                notes.append(f"{m.label} for {safe(side.id)}: {why}")
+    return notes
+
+
+def book_grid(b: Book, fmt: Fmt, which: str) -> Grid:
+    """Revenue by year, one column per deal and a total: ``which`` is scheduled or committed."""
+    table = b.scheduled if which == "scheduled" else b.committed
+    totals = b.scheduled_total if which == "scheduled" else b.committed_total
+    columns = ["Year", *(safe(s.id) for s in b.sides), "Total"]
+    rows = [
+        [str(year), *(fmt.money(v) for v in table[year]), fmt.money(sum(table[year], money.ZERO))]
+        for year in b.years
+    ]
+    rows.append(["All years", *(fmt.money(v) for v in totals), fmt.money(sum(totals, money.ZERO))])
+    return columns, rows, tuple(range(1, len(columns)))

@@ -20,14 +20,19 @@ from typing import Any
 from computelease import money
 from computelease.checks import CheckResult
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, View
+from computelease.core.book import Book, Side
+from computelease.core.book import Comparison as DealComparison
 from computelease.core.breakeven import Breakeven
 from computelease.core.commitment import Commitment
 from computelease.core.schedule import Schedule
+from computelease.core.sensitivity import Axis
+from computelease.core.sensitivity import Grid as SensitivityGrid
 from computelease.core.totals import Bucket
 from computelease.core.units import Figure, UnitEconomics
 from computelease.core.valuation import Irr, Valuation
+from computelease.core.whatif import Comparison as WhatIf
 from computelease.errors import Problem
-from computelease.models import Deal
+from computelease.models import Deal, Scenario
 from computelease.render.model import DealReport, RenderOptions
 
 FORMAT_VERSION = 1
@@ -49,10 +54,10 @@ def _num(value: Decimal | None) -> str | None:
 
 
 class _Money:
-    """Writes amounts in one deal's currency."""
+    """Writes amounts in one deal's (or one comparison's) currency."""
 
-    def __init__(self, deal: Deal) -> None:
-        self.ccy = deal.ccy
+    def __init__(self, deal: Deal | money.Currency) -> None:
+        self.ccy = deal if isinstance(deal, money.Currency) else deal.ccy
 
     def __call__(self, value: Decimal | None) -> str | None:
         return money.plain(value, self.ccy) if value is not None else None
@@ -279,6 +284,9 @@ def deal_document(report: DealReport) -> Json:
     deal = a.deal
     doc: Json = {
         "deal": deal_header(deal, report.path),
+        "scenario": {"name": report.scenario, "notes": list(report.notes)}
+        if report.scenario is not None
+        else None,
         "settings": {
             "as_of": _day(a.as_of),
             "discount_rate": _num(a.rate),
@@ -355,3 +363,149 @@ def breakeven_document(result: BreakevenResult, path: str) -> Json:
 
 def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> str:
     return dumps(breakeven_document(result, path))
+
+
+def _metric_value(kind: str, value: Decimal | None, m: _Money) -> str | int | None:
+    if value is None:
+        return None
+    if kind == "money":
+        return m(value)
+    if kind == "count":
+        return int(value)
+    return _num(value)
+
+
+def _overrides(s: Scenario) -> Json:
+    return {
+        "delay": str(s.delay) if s.delay is not None else None,
+        "extend": s.extend,
+        "terminate": s.terminate if isinstance(s.terminate, str) else _day(s.terminate),
+        "delivered": _num(s.delivered),
+        "uptime": _num(s.uptime),
+        "market_gpu_hour": _num(s.market_gpu_hour),
+        "market_decline": _num(s.market_decline),
+        "discount_rate": _num(s.discount_rate),
+        "set": dict(s.set),
+    }
+
+
+def scenario_document(result: WhatIf, path: str) -> Json:
+    deal = result.base.deal
+    m = _Money(deal)
+    return {
+        "format_version": FORMAT_VERSION,
+        "deal": deal_header(deal, path),
+        "scenario": {
+            "name": result.name,
+            "overrides": _overrides(result.overrides),
+            "notes": list(result.notes),
+        },
+        "settings": {"as_of": _day(result.base.as_of), "discount_rate": _num(result.base.rate)},
+        "metrics": [
+            {
+                "name": row.metric.name,
+                "label": row.metric.label,
+                "kind": row.metric.kind,
+                "base": _metric_value(row.metric.kind, row.base[0], m),
+                "scenario": _metric_value(row.metric.kind, row.scenario[0], m),
+                "difference": _metric_value(row.metric.kind, row.difference, m),
+                "base_note": row.base[1],
+                "scenario_note": row.scenario[1],
+            }
+            for row in result.rows
+        ],
+        "conventions": list(result.scenario.conventions),
+    }
+
+
+def scenario(result: WhatIf, path: str, options: RenderOptions) -> str:
+    return dumps(scenario_document(result, path))
+
+
+def _axis(axis: Axis | None) -> Json | None:
+    if axis is None:
+        return None
+    return {
+        "parameter": axis.parameter,
+        "values": [money.decimal_text(v) for v in axis.values],
+        "labels": list(axis.labels),
+    }
+
+
+def sensitivity_document(result: SensitivityGrid, path: str) -> Json:
+    m = _Money(result.deal)
+    kind = result.metric.kind
+    return {
+        "format_version": FORMAT_VERSION,
+        "deal": deal_header(result.deal, path),
+        "metric": {"name": result.metric.name, "label": result.metric.label, "kind": kind},
+        "rows": _axis(result.rows),
+        "columns": _axis(result.columns),
+        "cells": [
+            [{"value": _metric_value(kind, c.value, m), "note": c.why} for c in line]
+            for line in result.cells
+        ],
+    }
+
+
+def sensitivity(result: SensitivityGrid, path: str, options: RenderOptions) -> str:
+    return dumps(sensitivity_document(result, path))
+
+
+def _sides(sides: Sequence[Side]) -> list[Json]:
+    return [
+        {"id": s.id, "file": s.path, "currency": s.analysis.deal.currency, "fx": _num(s.fx)}
+        for s in sides
+    ]
+
+
+def compare_document(result: DealComparison) -> Json:
+    m = _Money(result.currency)
+    return {
+        "format_version": FORMAT_VERSION,
+        "currency": result.currency.code,
+        "deals": _sides(result.sides),
+        "metrics": [
+            {
+                "name": metric.name,
+                "label": metric.label,
+                "kind": metric.kind,
+                "values": [_metric_value(metric.kind, v, m) for v, _ in readings],
+                "notes": [why for _, why in readings],
+            }
+            for metric, readings in result.rows
+        ],
+    }
+
+
+def compare(result: DealComparison, options: RenderOptions) -> str:
+    return dumps(compare_document(result))
+
+
+def book_document(result: Book) -> Json:
+    m = _Money(result.currency)
+    ids = [s.id for s in result.sides]
+
+    def year(values: Sequence[Decimal]) -> Json:
+        return {
+            **{i: m(v) for i, v in zip(ids, values, strict=True)},
+            "total": m(sum(values, money.ZERO)),
+        }
+
+    return {
+        "format_version": FORMAT_VERSION,
+        "currency": result.currency.code,
+        "deals": _sides(result.sides),
+        "by_year": {
+            str(y): {"scheduled": year(result.scheduled[y]), "committed": year(result.committed[y])}
+            for y in result.years
+        },
+        "totals": {
+            "scheduled": year(result.scheduled_total),
+            "committed": year(result.committed_total),
+        },
+    }
+
+
+def book(result: Book, options: RenderOptions) -> str:
+    return dumps(book_document(result))

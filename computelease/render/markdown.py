@@ -10,6 +10,10 @@ import re
 from collections.abc import Sequence
 
 from computelease.core.analysis import BreakevenResult, ScheduleResult
+from computelease.core.book import Book
+from computelease.core.book import Comparison as DealComparison
+from computelease.core.sensitivity import Grid as SensitivityGrid
+from computelease.core.whatif import Comparison as WhatIf
 from computelease.render import figures
 from computelease.render.figures import Fmt, Line
 from computelease.render.model import DealReport, RenderOptions
@@ -41,9 +45,10 @@ def _footer(notes: Sequence[str], conventions: Sequence[str]) -> str:
     out = ""
     if notes:
         out += "**Notes**\n\n" + "".join(f"- {escape(n)}\n" for n in notes) + "\n"
-    out += "<details><summary>Conventions</summary>\n\n"
-    out += "".join(f"- {escape(c)}\n" for c in conventions)
-    out += "\n</details>\n"
+    if conventions:
+        out += "<details><summary>Conventions</summary>\n\n"
+        out += "".join(f"- {escape(c)}\n" for c in conventions)
+        out += "\n</details>\n"
     return out
 
 
@@ -54,8 +59,11 @@ def _header(title: str, sub: Sequence[str], level: int = 2) -> str:
 def deal_block(report: DealReport, options: RenderOptions) -> str:
     a = report.analysis
     deal = a.deal
-    fmt = Fmt(deal, options)
+    fmt = Fmt(deal.ccy, options)
     out = _header(deal.name, figures.subtitle(deal, report.path))
+    line = figures.scenario_line(report)
+    if line:
+        out += f"**{escape(line)}**\n\n"
     out += "### Totals\n\n" + _lines(figures.totals_lines(a, fmt), basis=False) + "\n"
     columns, rows = figures.by_year(a, fmt)
     out += "### By year of payment\n\n" + _table(columns, rows, right=range(1, len(columns))) + "\n"
@@ -81,7 +89,7 @@ def calc(reports: Sequence[DealReport], options: RenderOptions) -> str:
 
 def schedule(result: ScheduleResult, path: str, options: RenderOptions) -> str:
     deal = result.deal
-    fmt = Fmt(deal, options)
+    fmt = Fmt(deal.ccy, options)
     columns, rows, right = figures.schedule_grid(result, fmt)
     title = f"Schedule by {result.by}" if result.by else "Schedule"
     out = _header(deal.name, figures.subtitle(deal, path))
@@ -92,7 +100,7 @@ def schedule(result: ScheduleResult, path: str, options: RenderOptions) -> str:
 
 def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> str:
     deal = result.deal
-    fmt = Fmt(deal, options)
+    fmt = Fmt(deal.ccy, options)
     b = result.breakeven
     out = _header(deal.name, figures.subtitle(deal, path))
     if b.lessor is not None:
@@ -105,3 +113,43 @@ def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> str
     if b.market is not None:
         out += "### Against the market\n\n" + _lines(figures.market_lines(b.market, fmt)) + "\n"
     return out + _footer(figures.breakeven_notes(b), result.conventions)
+
+
+def _grid(title: str, grid: figures.Grid) -> str:
+    columns, rows, right = grid
+    return f"### {escape(title)}\n\n" + _table(columns, rows, right=right) + "\n"
+
+
+def scenario(result: WhatIf, path: str, options: RenderOptions) -> str:
+    deal = result.base.deal
+    fmt = Fmt(deal.ccy, options)
+    out = _header(deal.name, figures.subtitle(deal, path))
+    out += _grid(figures.scenario_title(result), figures.scenario_grid(result, fmt))
+    return out + _footer(figures.scenario_notes(result), result.scenario.conventions)
+
+
+def sensitivity(result: SensitivityGrid, path: str, options: RenderOptions) -> str:
+    deal = result.deal
+    out = _header(deal.name, figures.subtitle(deal, path))
+    out += _grid(
+        figures.sensitivity_title(result), figures.sensitivity_grid(result, Fmt(deal.ccy, options))
+    )
+    return out + _footer(figures.sensitivity_notes(result), ())
+
+
+def compare(result: DealComparison, options: RenderOptions) -> str:
+    fmt = Fmt(result.currency, options)
+    out = _grid(f"Deals compared, in {result.currency.code}", figures.compare_grid(result, fmt))
+    return out + _footer(figures.compare_notes(result), ())
+
+
+def book(result: Book, options: RenderOptions) -> str:
+    fmt = Fmt(result.currency, options)
+    code = result.currency.code
+    out = _grid(
+        f"Revenue by year as scheduled, in {code}", figures.book_grid(result, fmt, "scheduled")
+    )
+    return out + _grid(
+        f"Revenue by year as committed (each deal ended as early as its terms allow), in {code}",
+        figures.book_grid(result, fmt, "committed"),
+    )

@@ -15,6 +15,9 @@ class DealReport:
     path: str
     analysis: Analysis
     checks: tuple[CheckResult, ...]
+    #: The named scenario shown instead of the deal as written, and what it changed.
+    scenario: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

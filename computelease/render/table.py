@@ -19,6 +19,10 @@ from rich.table import Table
 from rich.text import Text
 
 from computelease.core.analysis import BreakevenResult, ScheduleResult
+from computelease.core.book import Book
+from computelease.core.book import Comparison as DealComparison
+from computelease.core.sensitivity import Grid as SensitivityGrid
+from computelease.core.whatif import Comparison as WhatIf
 from computelease.render import figures
 from computelease.render.figures import Fmt, Line
 from computelease.render.model import DealReport, RenderOptions
@@ -90,8 +94,9 @@ def _footer(notes: Sequence[str], conventions: Sequence[str]) -> list[Renderable
     if notes:
         parts.append(_heading("Notes"))
         parts.extend(Text(f"- {safe(n)}") for n in notes)
-    parts.append(_heading("Conventions"))
-    parts.extend(Text(f"- {c}", style="dim") for c in conventions)
+    if conventions:
+        parts.append(_heading("Conventions"))
+        parts.extend(Text(f"- {c}", style="dim") for c in conventions)
     return parts
 
 
@@ -102,8 +107,11 @@ def _header(deal_name: str, sub: Sequence[str]) -> list[RenderableType]:
 def deal_block(report: DealReport, options: RenderOptions) -> RenderableType:
     a = report.analysis
     deal = a.deal
-    fmt = Fmt(deal, options)
+    fmt = Fmt(deal.ccy, options)
     parts: list[RenderableType] = _header(figures.title(deal), figures.subtitle(deal, report.path))
+    line = figures.scenario_line(report)
+    if line:
+        parts.append(Text(line, style="bold"))
     parts.append(Text(""))
     parts += _section("Totals", _lines_table(figures.totals_lines(a, fmt), basis=False))
     columns, rows = figures.by_year(a, fmt)
@@ -136,7 +144,7 @@ def calc(reports: Sequence[DealReport], options: RenderOptions) -> RenderableTyp
 def schedule(result: ScheduleResult, path: str, options: RenderOptions) -> RenderableType | str:
     """The schedule as a rich table, or as plain fixed-width text when it is very long."""
     deal = result.deal
-    fmt = Fmt(deal, options)
+    fmt = Fmt(deal.ccy, options)
     columns, rows, right = figures.schedule_grid(result, fmt)
     title = f"Schedule by {result.by}" if result.by else "Schedule"
     total = figures.schedule_total(result, fmt)
@@ -166,7 +174,7 @@ def schedule(result: ScheduleResult, path: str, options: RenderOptions) -> Rende
 
 def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> RenderableType:
     deal = result.deal
-    fmt = Fmt(deal, options)
+    fmt = Fmt(deal.ccy, options)
     b = result.breakeven
     parts: list[RenderableType] = _header(figures.title(deal), figures.subtitle(deal, path))
     parts.append(Text(""))
@@ -180,4 +188,52 @@ def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> Ren
     if b.market is not None:
         parts += _section("Against the market", _lines_table(figures.market_lines(b.market, fmt)))
     parts.extend(_footer(figures.breakeven_notes(b), result.conventions))
+    return Group(*parts)
+
+
+def _grid_section(title: str, grid: figures.Grid) -> list[RenderableType]:
+    """A titled grid whose first column (labels) wraps so that the figures never have to."""
+    columns, rows, right = grid
+    return _section(title, _grid(columns, rows, right=right, wrap=(0,)))
+
+
+def scenario(result: WhatIf, path: str, options: RenderOptions) -> RenderableType:
+    deal = result.base.deal
+    fmt = Fmt(deal.ccy, options)
+    parts: list[RenderableType] = _header(figures.title(deal), figures.subtitle(deal, path))
+    parts.append(Text(""))
+    parts += _grid_section(figures.scenario_title(result), figures.scenario_grid(result, fmt))
+    parts.extend(_footer(figures.scenario_notes(result), result.scenario.conventions))
+    return Group(*parts)
+
+
+def sensitivity(result: SensitivityGrid, path: str, options: RenderOptions) -> RenderableType:
+    deal = result.deal
+    fmt = Fmt(deal.ccy, options)
+    parts: list[RenderableType] = _header(figures.title(deal), figures.subtitle(deal, path))
+    parts.append(Text(""))
+    parts += _grid_section(figures.sensitivity_title(result), figures.sensitivity_grid(result, fmt))
+    parts.extend(_footer(figures.sensitivity_notes(result), ()))
+    return Group(*parts)
+
+
+def compare(result: DealComparison, options: RenderOptions) -> RenderableType:
+    fmt = Fmt(result.currency, options)
+    parts = _grid_section(
+        f"Deals compared, in {result.currency.code}", figures.compare_grid(result, fmt)
+    )
+    parts.extend(_footer(figures.compare_notes(result), ()))
+    return Group(*parts)
+
+
+def book(result: Book, options: RenderOptions) -> RenderableType:
+    fmt = Fmt(result.currency, options)
+    code = result.currency.code
+    parts = _grid_section(
+        f"Revenue by year as scheduled, in {code}", figures.book_grid(result, fmt, "scheduled")
+    )
+    parts += _grid_section(
+        f"Revenue by year as committed (each deal ended as early as its terms allow), in {code}",
+        figures.book_grid(result, fmt, "committed"),
+    )
     return Group(*parts)
