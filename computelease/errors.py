@@ -140,6 +140,14 @@ class Problem:
         return f"{self.location}: {self.severity}[{self.code.id}]: {self.message}"
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value quoted for a message, shortened: a 900,000-character value stays one line."""
+    text = repr(value) if not isinstance(value, str) else value
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return repr(text) if isinstance(value, str) else text
+
+
 def count_errors(problems: Iterable[Problem]) -> int:
     return sum(1 for p in problems if p.severity is Severity.ERROR)
 

@@ -20,6 +20,7 @@ Problems are collected, not raised one at a time: :func:`load` raises one
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import os
 import re
@@ -44,8 +45,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES: Final = 1024 * 1024
 #: Deepest nesting of mappings and lists.
 MAX_DEPTH: Final = 50
-#: Most values a document may hold once its aliases are expanded.
-MAX_NODES: Final = 100_000
+#: Most values a document may hold once its aliases are expanded (a large real
+#: deal holds a few hundred).
+MAX_NODES: Final = 20_000
 
 _ALLOWED_TAGS: Final = {
     "tag:yaml.org,2002:str",
@@ -61,6 +63,33 @@ class Mark:
 
     line: int
     column: int
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_HIDDEN_BOM = re.compile(r"(?m)^[ \t]*\ufeff")
+
+
+class LineIndex:
+    """Line and column of a character offset, counting line breaks as editors do.
+
+    libyaml also breaks lines at NEL, U+2028 and U+2029, which editors, grep
+    and git do not; positions are therefore recomputed from each mark's
+    character offset, with only CR, LF and CRLF as line breaks.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+        self.length = len(text)
+
+    def at(self, index: int) -> Mark:
+        line = bisect.bisect_right(self.starts, index)
+        return Mark(line, index - self.starts[line - 1] + 1)
+
+
+def _byte_position(data: bytes, offset: int) -> Mark:
+    breaks = [m.end() for m in re.finditer(rb"\r\n|\r|\n", data[:offset])]
+    start = breaks[-1] if breaks else 0
+    return Mark(len(breaks) + 1, offset - start + 1)
 
 
 @dataclass(frozen=True)
@@ -114,8 +143,12 @@ class _Abort(Exception):
 class _Anchor:
     value: Any
     size: int
-    #: Marks inside the anchored value, relative to it: (path, is_key, mark).
-    marks: list[tuple[FieldPath, bool, Mark]]
+    #: The anchored value's marks are ``marks[first:end]`` of the builder, their paths
+    #: starting with ``depth`` elements of the anchor's own path. A range, not a copy:
+    #: nested anchors would otherwise copy the same marks once per level.
+    first: int
+    end: int
+    depth: int
 
 
 @dataclass(slots=True)
@@ -139,8 +172,9 @@ class _Builder:
     exhaust the interpreter's stack.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, lines: LineIndex) -> None:
         self.name = name
+        self.lines = lines
         self.problems: list[Problem] = []
         self.values: dict[FieldPath, Mark] = {}
         self.keys: dict[FieldPath, Mark] = {}
@@ -149,8 +183,18 @@ class _Builder:
         self.nodes = 0
 
     def problem(self, code: Code, message: str, mark: Any, path: FieldPath = ()) -> Problem:
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        return Problem(self.name, line, column, code, message, dotted(path) or None)
+        at = self.position(mark) if mark is not None else None
+        return Problem(
+            self.name,
+            at.line if at else None,
+            at.column if at else None,
+            code,
+            message,
+            dotted(path) or None,
+        )
+
+    def position(self, mark: Any) -> Mark:
+        return self.lines.at(mark.index)
 
     def build(self, events: Iterable[yaml.Event]) -> Any:
         root: Any = None
@@ -203,7 +247,7 @@ class _Builder:
                     value = self._scalar(event)
                     if event.anchor:
                         self.anchors[event.anchor] = _Anchor(
-                            value, 1, [((), False, _mark(event.start_mark))]
+                            value, 1, first_mark, len(self.marks), len(path)
                         )
                 elif isinstance(event, yaml.CollectionStartEvent):
                     if len(stack) >= MAX_DEPTH:
@@ -233,7 +277,9 @@ class _Builder:
         return root
 
     def _mark(self, path: FieldPath, is_key: bool, mark: Any) -> None:
-        at = _mark(mark)
+        self._record(path, is_key, self.position(mark))
+
+    def _record(self, path: FieldPath, is_key: bool, at: Mark) -> None:
         (self.keys if is_key else self.values)[path] = at
         self.marks.append((path, is_key, at))
 
@@ -290,10 +336,12 @@ class _Builder:
 
     def _remember(self, frame: _Frame) -> None:
         assert frame.anchor is not None
-        depth = len(frame.path)
-        marks = [(p[depth:], k, m) for p, k, m in self.marks[frame.first_mark :]]
         self.anchors[frame.anchor] = _Anchor(
-            frame.container, self.nodes - frame.first_node + 1, marks
+            frame.container,
+            self.nodes - frame.first_node + 1,
+            frame.first_mark,
+            len(self.marks),
+            len(frame.path),
         )
 
     def _alias(self, event: yaml.AliasEvent, path: FieldPath, dropped: bool) -> Any:
@@ -316,8 +364,10 @@ class _Builder:
             )
         if not dropped:
             # The copied value is reported where the alias stands, so errors point at it.
-            for rel, is_key, _ in anchor.marks:
-                self._mark((*path, *rel), is_key, event.start_mark)
+            at = self.position(event.start_mark)
+            for i in range(anchor.first, anchor.end):
+                inner, is_key, _ = self.marks[i]
+                self._record((*path, *inner[anchor.depth :]), is_key, at)
         return anchor.value
 
     def _check_tag(self, event: yaml.Event, path: FieldPath) -> None:
@@ -340,61 +390,116 @@ class _Builder:
         return event.value
 
 
-def _mark(mark: Any) -> Mark:
-    return Mark(mark.line + 1, mark.column + 1)
-
-
 def parse_yaml(text: str, name: str) -> tuple[Any, Locations, list[Problem]]:
     """YAML text to plain values and their marks; structural problems are collected."""
-    builder = _Builder(name)
+    lines = LineIndex(text)
+    builder = _Builder(name, lines)
     try:
         root = builder.build(yaml.parse(text, Loader=_YamlLoader))
     except _Abort as abort:
         raise DealInvalid([*builder.problems, abort.problem]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise DealInvalid(
-            [*builder.problems, builder.problem(Codes.YAML_SYNTAX, message or "invalid YAML", mark)]
-        ) from None
+        raise DealInvalid([*builder.problems, _syntax_problem(exc, text, builder)]) from None
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", None)
-        line = col = None
-        if isinstance(position, int):
-            line = text.count("\n", 0, position) + 1
-            col = position - (text.rfind("\n", 0, position) + 1) + 1
+        at = lines.at(position) if isinstance(position, int) else None
         reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
         raise DealInvalid(
-            [*builder.problems, Problem(name, line, col, Codes.YAML_SYNTAX, f"{reason}")]
+            [
+                *builder.problems,
+                Problem(
+                    name,
+                    at.line if at else None,
+                    at.column if at else None,
+                    Codes.YAML_SYNTAX,
+                    f"{reason}",
+                ),
+            ]
         ) from None
     return root, Locations(builder.values, builder.keys), builder.problems
+
+
+#: Parser contexts whose start, not the parser's stopping point, is where the mistake is.
+_STARTED_HERE: Final = {"while scanning a quoted scalar", "while scanning a simple key"}
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, builder: _Builder) -> Problem:
+    """A YAML syntax error, pointed at where the mistake is rather than where the parser gave up.
+
+    An unclosed quote or a key without its colon is reported where the
+    construct began (the parser's context); an error found at the end of the
+    file, at the last line with content.
+    """
+    message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "invalid YAML"
+    code = Codes.TOO_DEEP if "nesting depth" in message else Codes.YAML_SYNTAX
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and exc.context in _STARTED_HERE:
+        mark = exc.context_mark
+    elif mark is not None and mark.index >= len(text.rstrip()):
+        last = len(text.rstrip()) - 1
+        if last >= 0:
+            at = builder.lines.at(last)
+            return Problem(
+                builder.name, at.line, at.column, code, message + " (at the end of the file)"
+            )
+    return builder.problem(code, message, mark)
 
 
 def decode(data: bytes, name: str) -> str:
     """Strict UTF-8 (a byte-order mark is allowed), with the place of the first bad byte."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
+    wide = _wide_encoding(data)
+    if wide:
+        raise DealInvalid(
+            [Problem(name, 1, 1, Codes.NOT_UTF8, f"the file looks like {wide}: save it as UTF-8")]
+        )
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = ""
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            hint = "; the file looks like UTF-16: save it as UTF-8"
-        else:
-            hint = "; save the file as UTF-8"
+        at = _byte_position(data, exc.start)
         raise DealInvalid(
             [
                 Problem(
                     name,
-                    line,
-                    column,
+                    at.line,
+                    at.column,
                     Codes.NOT_UTF8,
-                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8{hint}",
+                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; "
+                    "save the file as UTF-8",
                 )
             ]
         ) from None
+    # libyaml skips byte-order marks at the very start; one at the start of a later
+    # line is invisible yet turns "- amount" into a mapping key. Inside a value it is text.
+    hidden = _HIDDEN_BOM.search(text, len(text) - len(text.lstrip("\ufeff")))
+    if hidden:
+        at = LineIndex(text).at(hidden.end() - 1)
+        raise DealInvalid(
+            [
+                Problem(
+                    name,
+                    at.line,
+                    at.column,
+                    Codes.YAML_SYNTAX,
+                    "an invisible byte-order mark (U+FEFF) at the start of a line; delete it",
+                )
+            ]
+        )
+    return text
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the bytes plainly are, with or without a byte-order mark."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    sample = data[:400]
+    # ASCII text in UTF-16 has a NUL in every other byte.
+    if len(sample) >= 8 and max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4:
+        return "UTF-16 or UTF-32"
+    return None
 
 
 def read_file(path: Path, name: str) -> bytes:

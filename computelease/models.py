@@ -32,7 +32,7 @@ from pydantic.functional_validators import ModelWrapValidatorHandler, PlainValid
 from pydantic_core import PydanticCustomError
 
 from computelease import dates, money
-from computelease.errors import Code, Codes, FieldError, FieldPath, all_codes, dotted
+from computelease.errors import Code, Codes, FieldError, FieldPath, all_codes, dotted, shown
 
 T = TypeVar("T")
 
@@ -45,6 +45,10 @@ MAX_ROWS: Final = 50_000
 MAX_NAME: Final = 500
 MAX_NOTES: Final = 20_000
 MAX_NOTICE_DAYS: Final = 36_525
+#: Bounds on the work one deal file may ask for beyond its schedule rows.
+MAX_PREPAYMENTS: Final = 12
+MAX_ADJUSTMENTS: Final = 50
+MAX_SCENARIOS: Final = 20
 
 # The deal's currency while its fields are validated, so that an amount written
 # "EUR 40M" can be checked against it. Set by Deal's wrap validator only.
@@ -85,6 +89,8 @@ def _parser(fn: Callable[[Any], T], *, scalar: bool = True) -> PlainValidator:
     """
 
     def validate(value: Any) -> T:
+        if value is None:
+            raise _fail(Codes.MISSING, "this field is empty: give it a value")
         if scalar and isinstance(value, Mapping | list | tuple):
             raise _fail(Codes.WRONG_TYPE, f"expected a single value, got {_kind(value)}")
         try:
@@ -110,21 +116,26 @@ def _text(limit: int) -> Callable[[Any], str]:
     return parse
 
 
-def _slug(value: Any) -> str:
-    text = _text(100)(value)
-    if not re.fullmatch(r"[a-z0-9-]+", text):
-        raise FieldError(
-            Codes.BAD_TEXT,
-            f"id {text[:40]!r} may use only lower-case letters, digits and '-'",
-        )
-    return text
+def _slug(what: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = _text(100)(value)
+        if not re.fullmatch(r"[a-z0-9-]+", text):
+            raise FieldError(
+                Codes.BAD_TEXT,
+                f"{what} {shown(text)} may use only lower-case letters, digits and '-'",
+            )
+        return text
+
+    return parse
 
 
 def _url(value: Any) -> str:
     text = _text(2000)(value)
-    if not re.match(r"https?://[^\s]+$", text):
+    # No spaces, no control characters, and nothing after the address (not even a newline).
+    if not re.fullmatch(r"(?i:https?)://[^\s\x00-\x1f\x7f]+", text):
         raise FieldError(
-            Codes.BAD_TEXT, "url must start with http:// or https:// and hold no spaces"
+            Codes.BAD_TEXT,
+            "url must start with http:// or https:// and hold no spaces or control characters",
         )
     return text
 
@@ -133,13 +144,13 @@ def _choice(*options: str) -> Callable[[Any], Any]:
     def parse(value: Any) -> str:
         if isinstance(value, str) and value in options:
             return value
-        shown = f"{value!r}" if isinstance(value, str) else _kind(value)
+        given = shown(value) if isinstance(value, str) else _kind(value)
         hint = ""
         if isinstance(value, str):
             close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.5)
             hint = f"; did you mean {close[0]!r}?" if close else ""
         raise FieldError(
-            Codes.BAD_CHOICE, f"expected one of {', '.join(options)}; got {shown}{hint}"
+            Codes.BAD_CHOICE, f"expected one of {', '.join(options)}; got {given}{hint}"
         )
 
     return parse
@@ -154,7 +165,7 @@ def _flag(value: Any) -> bool:
         return False
     raise FieldError(
         Codes.BAD_BOOL,
-        f"expected true or false, got {value!r}"
+        f"expected true or false, got {shown(value)}"
         + ("; YAML 1.1's yes/no/on/off are not accepted" if isinstance(value, str) else ""),
     )
 
@@ -162,7 +173,9 @@ def _flag(value: Any) -> bool:
 def _count(low: int, high: int, what: str) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-            raise FieldError(Codes.BAD_NUMBER, f"expected a whole number of {what}, got {value!r}")
+            raise FieldError(
+                Codes.BAD_NUMBER, f"expected a whole number of {what}, got {shown(value)}"
+            )
         number = money.parse_number(value) if isinstance(value, str) else Decimal(value)
         if number != number.to_integral_value():
             raise FieldError(Codes.BAD_NUMBER, f"expected a whole number of {what}, got {value}")
@@ -219,7 +232,13 @@ def _currency_code(value: Any) -> str:
         raise FieldError(
             Codes.WRONG_TYPE, f"expected a currency code such as USD, got {_kind(value)}"
         )
-    return money.currency(value.strip().upper()).code
+    code = value.strip().upper()
+    if code not in money.CURRENCIES:
+        raise FieldError(
+            Codes.UNKNOWN_CURRENCY,
+            f"unknown currency {shown(value)}; expected an ISO 4217 code such as USD, EUR, GBP",
+        )
+    return code
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,16 +325,21 @@ PATH_PATTERN: Final = r"[a-z_]+(\[[0-9]{1,5}\])?(\.[a-z_]+(\[[0-9]{1,5}\])?)*"
 
 
 def _version(value: Any) -> Literal[1]:
-    if value in (1, "1"):
+    try:
+        number = money.parse_number(value) if isinstance(value, str) else Decimal(value)
+    except (FieldError, ArithmeticError, TypeError, ValueError):
+        number = None
+    if number == 1:  # read like any number: 01 and 1.0 are one
         return 1
     raise FieldError(
-        Codes.BAD_VERSION, f"format version {value!r} is not supported; this lease reads version 1"
+        Codes.BAD_VERSION,
+        f"format version {shown(value)} is not supported; this lease reads version 1",
     )
 
 
 Name = Annotated[str, _parser(_text(MAX_NAME))]
 Notes = Annotated[str, _parser(_text(MAX_NOTES))]
-Slug = Annotated[str, _parser(_slug)]
+Slug = Annotated[str, _parser(_slug("id"))]
 Url = Annotated[str, _parser(_url)]
 Day = Annotated[date, _parser(dates.parse_date)]
 Money = Annotated[Decimal, _parser(_money)]
@@ -355,6 +379,17 @@ STEP_MONTHS: Final[dict[str, int]] = {"month": 1, "quarter": 3, "year": 12}
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        """``assumptions:`` or ``every:`` with nothing after it means the default, as if absent."""
+        if isinstance(data, Mapping):
+            defaulted = {
+                f.alias or name for name, f in cls.model_fields.items() if not f.is_required()
+            }
+            return {k: v for k, v in data.items() if not (v is None and k in defaulted)}
+        return data
 
 
 class PaymentStream(_Model):
@@ -527,7 +562,9 @@ class Deal(_Model):
     delivery: Delivery | None = None
     sla: Sla | None = None
     adjustments: tuple[Adjustment, ...] = ()
-    scenarios: dict[Annotated[str, _parser(_slug)], Scenario] = Field(default_factory=dict)
+    scenarios: dict[Annotated[str, _parser(_slug("scenario name"))], Scenario] = Field(
+        default_factory=dict
+    )
     sources: tuple[Source, ...] = ()
 
     @model_validator(mode="wrap")
@@ -659,6 +696,17 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
                 "per_gpu_hour needs capacity.gpus (or reported.gpus), the number of GPUs billed",
             )
         rows += period_count(stream.every, first, last)
+    for field, items, most in (
+        ("prepayments", deal.prepayments, MAX_PREPAYMENTS),
+        ("adjustments", deal.adjustments, MAX_ADJUSTMENTS),
+        ("scenarios", deal.scenarios, MAX_SCENARIOS),
+    ):
+        if len(items) > most:
+            yield (
+                (field,),
+                Codes.OUT_OF_RANGE,
+                f"{len(items)} {field}; at most {most} are supported in one deal",
+            )
     if rows > MAX_ROWS:
         yield (
             ("payments",),

@@ -30,7 +30,7 @@ from decimal import (
 )
 from typing import Final, ParamSpec, TypeVar
 
-from computelease.errors import Code, Codes, FieldError
+from computelease.errors import Code, Codes, FieldError, shown
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -142,12 +142,6 @@ def currency(code: str) -> Currency:
         ) from None
 
 
-def _show(text: str) -> str:
-    """Quote user text for a message, shortened so a huge scalar stays readable."""
-    shown = text if len(text) <= 40 else text[:37] + "..."
-    return repr(shown)
-
-
 def parse_number(text: str, *, what: str = "number", code: Code = Codes.BAD_NUMBER) -> Decimal:
     """Read a decimal number exactly as written: ``010`` is ten, ``1_000`` a thousand.
 
@@ -160,24 +154,24 @@ def parse_number(text: str, *, what: str = "number", code: Code = Codes.BAD_NUMB
     if not raw:
         raise FieldError(code, f"expected {_a(what)}, got an empty value")
     if len(raw) > _MAX_NUMBER_TEXT:
-        raise FieldError(code, f"{what} {_show(raw)} is too long ({len(raw)} characters)")
+        raise FieldError(code, f"{what} {shown(raw)} is too long ({len(raw)} characters)")
     m = _NUMBER.fullmatch(raw)
     if m is None or not (m["int"] or m["frac"]):
-        raise FieldError(code, f"expected {_a(what)}, got {_show(raw)}{_number_hint(raw)}")
+        raise FieldError(code, f"expected {_a(what)}, got {shown(raw)}{_number_hint(raw)}")
     whole = m["int"] or "0"
     if "," in whole:
         if "_" in whole or not _COMMA_GROUPS.fullmatch(whole):
-            raise FieldError(code, f"{_show(raw)}: ',' may only separate groups of three digits")
+            raise FieldError(code, f"{shown(raw)}: ',' may only separate groups of three digits")
         whole = whole.replace(",", "")
     for part in (whole, m["frac"] or ""):
         if "__" in part or part.endswith("_"):
-            raise FieldError(code, f"{_show(raw)}: '_' may only stand between digits")
+            raise FieldError(code, f"{shown(raw)}: '_' may only stand between digits")
     frac = (m["frac"] or "").replace("_", "")
     value = Decimal(f"{m['sign'] or ''}{whole.replace('_', '')}.{frac or '0'}e{m['exp'] or 0}")
     places = _places(value)
     if places > MAX_PLACES:
         raise FieldError(
-            code, f"{_show(raw)} has {places} decimal places; at most {MAX_PLACES} are allowed"
+            code, f"{shown(raw)} has {places} decimal places; at most {MAX_PLACES} are allowed"
         )
     return value
 
@@ -186,6 +180,8 @@ def _places(value: Decimal) -> int:
     """Significant decimal places: 1.500 has one. Counted on the digits, never rounded."""
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # only NaN and infinities have a letter here
+    if not any(digits):
+        return 0  # zero written with any number of places is still zero
     trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     return max(0, -(exponent + trailing))
 
@@ -228,7 +224,7 @@ def parse_money(value: object, deal_currency: str | None = None) -> Decimal:
 
 
 def _text(value: object) -> str:
-    return _show(str(value)) if isinstance(value, str) else str(value)
+    return shown(value) if isinstance(value, str) else str(value)
 
 
 def _money_value(value: object, deal_currency: str | None) -> Decimal:
@@ -251,7 +247,7 @@ def _money_value(value: object, deal_currency: str | None) -> Decimal:
     raw = value.strip()
     if raw.lower().lstrip("+-") in _NOT_NUMBERS:
         raise FieldError(
-            Codes.BAD_MONEY, f"expected an amount of money, got {_show(raw)}" + _number_hint(raw)
+            Codes.BAD_MONEY, f"expected an amount of money, got {shown(raw)}" + _number_hint(raw)
         )
     rest, sign = raw, ""
     if rest[:1] in "+-" and rest:
@@ -263,13 +259,13 @@ def _money_value(value: object, deal_currency: str | None) -> Decimal:
         code = rest[:3].upper()
         if code not in CURRENCIES:
             raise FieldError(
-                Codes.BAD_MONEY, f"unknown currency {rest[:3]!r} in amount {_show(raw)}"
+                Codes.UNKNOWN_CURRENCY, f"unknown currency {rest[:3]!r} in amount {shown(raw)}"
             )
         mark, rest = code, rest[3:].lstrip()
     elif rest and not (rest[0].isdigit() or rest[0] in ".+-"):
         raise FieldError(
             Codes.BAD_MONEY,
-            f"expected an amount of money such as 150M or $150,000,000.00, got {_show(raw)}"
+            f"expected an amount of money such as 150M or $150,000,000.00, got {shown(raw)}"
             + _number_hint(rest),
         )
     if rest[:1] in "+-" and rest and not sign:
@@ -277,7 +273,7 @@ def _money_value(value: object, deal_currency: str | None) -> Decimal:
     if mark is not None and deal_currency is not None and mark != deal_currency:
         raise FieldError(
             Codes.CURRENCY_MISMATCH,
-            f"amount {_show(raw)} is in {mark} but the deal's currency is {deal_currency}; "
+            f"amount {shown(raw)} is in {mark} but the deal's currency is {deal_currency}; "
             f"write it without a mark or change 'currency'",
         )
     m = re.fullmatch(r"(?P<num>.*?)\s*(?P<suffix>[A-Za-z]+)?", rest)
@@ -286,7 +282,7 @@ def _money_value(value: object, deal_currency: str | None) -> Decimal:
     if suffix and suffix not in _SUFFIXES:
         raise FieldError(
             Codes.BAD_MONEY,
-            f"unknown suffix {m['suffix']!r} in {_show(raw)}; expected K, M, MM, B, bn or T",
+            f"unknown suffix {m['suffix']!r} in {shown(raw)}; expected K, M, MM, B, bn or T",
         )
     number = parse_number(sign + m["num"], what="amount of money", code=Codes.BAD_MONEY)
     return number.scaleb(_SUFFIXES[suffix]) if suffix else number
@@ -335,9 +331,10 @@ def parse_rate(
         else:
             rate = parse_number(raw, what=what, code=Codes.BAD_RATE)
             if abs(rate) > 1:
+                side = "above 1" if rate > 1 else "below -1"
                 raise FieldError(
                     Codes.BAD_RATE,
-                    f"{what} {_show(raw)} is above 1; did you mean {raw}%? "
+                    f"{what} {shown(raw)} is {side}; did you mean {raw}%? "
                     f"(write rates as 8% or 0.08)",
                 )
     else:
@@ -354,7 +351,7 @@ def parse_rate(
         ceiling = "at most" if high_inclusive else "below"
         raise FieldError(
             Codes.OUT_OF_RANGE,
-            f"{what} {_show(raw)} is out of range: expected {floor} {format_percent(low)} "
+            f"{what} {shown(raw)} is out of range: expected {floor} {format_percent(low)} "
             f"and {ceiling} {format_percent(high)}",
         )
     return rate + 0  # drop a negative zero's sign

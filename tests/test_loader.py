@@ -166,7 +166,11 @@ def test_crlf_line_numbers(tmp_path: Path) -> None:
         ("just text\n", Codes.NOT_A_MAPPING, 1),
         (MINIMAL + "---\nname: second\n", Codes.MULTIPLE_DOCUMENTS, 8),
         ("name: a\n\tlessor: b\n", Codes.YAML_SYNTAX, 2),
-        ("name: [unclosed\n", Codes.YAML_SYNTAX, 2),
+        ("name: [unclosed\n", Codes.YAML_SYNTAX, 1),  # the last line with content
+        ('name: "unclosed\nlessor: b\n\n', Codes.YAML_SYNTAX, 1),  # where the quote opened
+        ("name: a\nstart 2026-01-01\nmonths: 3\n", Codes.YAML_SYNTAX, 2),  # the key without ':'
+        ('name: "a\u2028b\u0085c"\nlessor: [\n', Codes.YAML_SYNTAX, 2),  # U+2028 breaks no line
+        ("name: a\rlessor: b\rcap: [\r", Codes.YAML_SYNTAX, 3),  # CR-only line ends
         ("name: a\x00b\n", Codes.YAML_SYNTAX, 1),
         ("<<: {name: a}\n", Codes.MERGE_KEY, 1),
         ("? [a, b]\n: c\n", Codes.BAD_KEY, 1),

@@ -74,7 +74,7 @@ def test_parse_money_accepts_matching_marks() -> None:
         ("1__000", Codes.BAD_MONEY, "between digits"),
         ("150X", Codes.BAD_MONEY, "unknown suffix"),
         ("₿100", Codes.BAD_MONEY, "such as 150M"),
-        ("XYZ 100", Codes.BAD_MONEY, "unknown currency"),
+        ("XYZ 100", Codes.UNKNOWN_CURRENCY, "unknown currency"),
         ("", Codes.BAD_MONEY, "empty"),
         ("1." + "0" * 59 + "1", Codes.BAD_MONEY, "decimal places"),
         ("1" * 70, Codes.BAD_MONEY, "too long"),

@@ -24,6 +24,7 @@ Conventions, each stated in every report:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -154,10 +155,8 @@ def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
         rows, cap_date = _apply_cap(rows, deal.cap)
     # The base total the percent prepayments refer to: scheduled, before the cap, no options.
     base_total = sum((r.scheduled for r in rows if not r.option), money.ZERO)
-    for index in sorted(
-        range(len(deal.prepayments)), key=lambda i: deal.prepayments[i].on or deal.start
-    ):
-        rows = _prepay(deal, index, rows, base_total, ccy)
+    if deal.prepayments:
+        rows = _prepay(deal, rows, base_total, ccy)
 
     numbered: list[Row] = []
     cumulative = money.ZERO
@@ -281,34 +280,53 @@ def _apply_cap(rows: list[Row], cap: Decimal) -> tuple[list[Row], date | None]:
     return out, binds
 
 
-def _prepay(
-    deal: Deal, index: int, rows: list[Row], base_total: Decimal, ccy: money.Currency
-) -> list[Row]:
-    pre = deal.prepayments[index]
-    on = pre.on or deal.start
-    if isinstance(pre.amount, money.Percent):
-        amount = money.round_money(base_total * pre.amount.fraction, ccy)
-    else:
-        amount = money.round_money(pre.amount, ccy)
-    eligible = [i for i, r in enumerate(rows) if r.kind == "payment" and r.date >= on]
-    room = [_units(rows[i].amount, ccy) for i in eligible]
-    wanted = _units(amount, ccy)
-    if wanted > sum(room):
-        due = sum((rows[i].amount for i in eligible), money.ZERO)
-        raise FieldError(
-            Codes.PREPAYMENT_EXCEEDS,
-            f"a prepayment of {money.format_money(amount, ccy)} exceeds the "
-            f"{money.format_money(due, ccy)} due on or after {on}, against which it is credited",
-            ("prepayments", index, "amount"),
-        )
-    credits = allocate(wanted, room, pre.credit)
+def _prepay(deal: Deal, rows: list[Row], base_total: Decimal, ccy: money.Currency) -> list[Row]:
+    """Add each prepayment as a row and credit it against the payments due on or after it.
+
+    Prepayments are credited in date order, each against what the earlier
+    ones left, in whole minor units; the rows are rebuilt once at the end.
+    """
+    payments = [i for i, r in enumerate(rows) if r.kind == "payment"]
+    due_dates = [rows[i].date for i in payments]
+    left = [_units(rows[i].amount, ccy) for i in payments]
+    credited = [0] * len(payments)
+    extra: list[Row] = []
+    order = sorted(range(len(deal.prepayments)), key=lambda i: deal.prepayments[i].on or deal.start)
+    for index in order:
+        pre = deal.prepayments[index]
+        on = pre.on or deal.start
+        if isinstance(pre.amount, money.Percent):
+            amount = money.round_money(base_total * pre.amount.fraction, ccy)
+        else:
+            amount = money.round_money(pre.amount, ccy)
+        first = bisect.bisect_left(due_dates, on)
+        room = left[first:]
+        wanted = _units(amount, ccy)
+        if wanted > sum(room):
+            due = Decimal(sum(room)).scaleb(-ccy.minor_units)
+            raise FieldError(
+                Codes.PREPAYMENT_EXCEEDS,
+                f"a prepayment of {money.format_money(amount, ccy)} exceeds the "
+                f"{money.format_money(due, ccy)} left due on or after {on}, against which it "
+                "is credited",
+                ("prepayments", index, "amount"),
+            )
+        for k, units in enumerate(allocate(wanted, room, pre.credit), start=first):
+            left[k] -= units
+            credited[k] += units
+        extra.append(_prepayment_row(index, on, amount))
     out = list(rows)
-    for i, units in zip(eligible, credits, strict=True):
-        if units:
-            credit = Decimal(units).scaleb(-ccy.minor_units)
-            row = out[i]
-            out[i] = replace(row, credit=row.credit + credit, amount=row.amount - credit)
-    prepay_row = Row(
+    for k, i in enumerate(payments):
+        if credited[k]:
+            credit = Decimal(credited[k]).scaleb(-ccy.minor_units)
+            out[i] = replace(out[i], credit=credit, amount=out[i].amount - credit)
+    # A prepayment is paid before the payments due on the same day; sorted() is stable.
+    merged = sorted([*extra, *out], key=lambda r: (r.date, r.kind != "prepayment"))
+    return merged
+
+
+def _prepayment_row(index: int, on: date, amount: Decimal) -> Row:
+    return Row(
         n=0,
         stream=f"prepayment[{index}]",
         kind="prepayment",
@@ -324,10 +342,6 @@ def _prepay(
         amount=amount,
         cumulative=money.ZERO,
     )
-    # A prepayment is paid before the payments due on the same day.
-    at = next((i for i, r in enumerate(out) if r.date >= on), len(out))
-    out.insert(at, prepay_row)
-    return out
 
 
 def _units(amount: Decimal, ccy: money.Currency) -> int:
@@ -338,8 +352,9 @@ def allocate(total: int, room: list[int], mode: str) -> list[int]:
     """Split ``total`` minor units over payments with ``room`` each, never above the room.
 
     ``front`` fills the earliest payments first, ``back`` the latest;
-    ``pro-rata`` gives equal shares, capped at each payment's room, with the
-    odd units on the last payments that can take them.
+    ``pro-rata`` gives equal shares, capped at each payment's room (what a
+    small payment cannot take is shared by the others), with the odd units
+    on the last payments that can take them.
     """
     credits = [0] * len(room)
     if mode in ("front", "back"):
@@ -349,16 +364,21 @@ def allocate(total: int, room: list[int], mode: str) -> list[int]:
             credits[i] = min(room[i], left)
             left -= credits[i]
         return credits
-    # Water-filling: the largest equal share L with sum(min(room, L)) <= total.
-    low, high = 0, max(room, default=0)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if sum(min(r, mid) for r in room) <= total:
-            low = mid
-        else:
-            high = mid - 1
-    credits = [min(r, low) for r in room]
-    left = total - sum(credits)
+    # Water-filling: take the payments from the smallest room up; a payment whose
+    # room is below the current equal share takes all of its room, the rest take the share.
+    left, remaining = total, len(room)
+    by_room = sorted(range(len(room)), key=room.__getitem__)
+    for position, i in enumerate(by_room):
+        share = left // remaining
+        if room[i] <= share:
+            credits[i] = room[i]
+            left -= room[i]
+            remaining -= 1
+            continue
+        for j in by_room[position:]:
+            credits[j] = share
+        left -= share * remaining
+        break
     for i in range(len(room) - 1, -1, -1):
         if not left:
             break
