@@ -419,6 +419,7 @@ def scenario_command(
     from computelease import checks
     from computelease.core.scenario import ScenarioError
     from computelease.core.whatif import compare
+    from computelease.models import Scenario, as_data
 
     settings = _settings(as_of, rate)
     item = _load_one(deal)
@@ -436,10 +437,12 @@ def scenario_command(
     given = {key: value for key, value in flags.items() if value is not None}
     if name is None and not given:
         raise UsageError("give a scenario: --name NAME, or overrides such as --delay 3m")
-    base_overrides = {}
+    base_overrides: dict[str, Any] = {}
     if name is not None:
         checks.apply_named(item, name)  # reports the named scenario's own problems in place
-        base_overrides = item.deal.scenarios[name].model_dump(exclude_defaults=True)
+        named = item.deal.scenarios[name]
+        defaults = as_data(Scenario())
+        base_overrides = {k: v for k, v in as_data(named).items() if v != defaults.get(k)}
     overrides = _scenario({**base_overrides, **given})
     try:
         result = compare(item.deal, overrides, settings, name=name)

@@ -302,8 +302,10 @@ def path_problem(path: str) -> str | None:
 
 def _set_paths(value: Any) -> tuple[tuple[str, str], ...]:
     """``set`` overrides: a mapping of field path to value, values kept as written."""
-    if isinstance(value, tuple) and all(isinstance(v, tuple) and len(v) == 2 for v in value):
-        return value
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, list | tuple) and len(v) == 2 for v in value
+    ):
+        return tuple((str(path), str(item)) for path, item in value)
     if not isinstance(value, Mapping):
         raise FieldError(
             Codes.WRONG_TYPE,
@@ -432,6 +434,9 @@ class Prepayment(_Model):
     amount: MoneyOrPercent
     on: Day | None = None
     credit: CreditField = "pro-rata"
+    #: How much of it is credited against later payments (default: all); the lessor keeps
+    #: the rest. A scenario that ends a term early sets it to what the shorter term absorbs.
+    credited: Money | None = None
 
 
 class Termination(_Model):
@@ -464,6 +469,8 @@ class Capacity(_Model):
 
 class LessorAssumptions(_Model):
     capex: Money | None = None
+    #: When the capex is spent; default the start. A delay scenario keeps it in place.
+    capex_date: Day | None = None
     opex_monthly: Money | None = None
     residual: Money | None = None
 
@@ -480,6 +487,8 @@ class Assumptions(_Model):
     discount_rate: DiscountRate | None = None
     market_gpu_hour: Money | None = None
     market_decline: Decline | None = None
+    #: The date market_gpu_hour applies on; default the start.
+    market_date: Day | None = None
     hours_basis: HoursBasisField = "actual"
     lessor: LessorAssumptions | None = None
     lessee: LesseeAssumptions | None = None
@@ -715,7 +724,20 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
             "supported (use a longer period, such as every: quarter)",
         )
     for i, pre in enumerate(deal.prepayments):
-        yield from inside(("prepayments", i, "on"), pre.on, "prepayment date")
+        # Paid at signing, before service starts, is common; after the term is not.
+        if pre.on is not None and pre.on > end:
+            yield (
+                ("prepayments", i, "on"),
+                Codes.OUTSIDE_TERM,
+                f"prepayment date {pre.on} is after the term ends ({end})",
+            )
+    lessor = deal.assumptions.lessor
+    for where, day in (
+        (("assumptions", "lessor", "capex_date"), lessor.capex_date if lessor else None),
+        (("assumptions", "market_date"), deal.assumptions.market_date),
+    ):
+        if day is not None and day > end:
+            yield (where, Codes.OUTSIDE_TERM, f"{day} is after the term ends ({end})")
     for i, adj in enumerate(deal.adjustments):
         yield from inside(("adjustments", i, "from"), adj.from_, "from")
         yield from inside(("adjustments", i, "until"), adj.until, "until")
@@ -827,3 +849,38 @@ def validation_issues(exc: ValidationError) -> list[Located]:
         else:
             out.append(Located(loc, Codes.WRONG_TYPE, error["msg"]))
     return out
+
+
+def as_data(model: BaseModel) -> dict[str, Any]:
+    """A model as the plain data it validates from: keys by alias, lists for tuples.
+
+    Parsed values stay as they are (Decimal, date, Percent, Delay): every
+    field's parser accepts its own type back, so ``Deal.model_validate(as_data(d))``
+    rebuilds ``d``. Unlike ``model_dump`` this never turns a value into a dict.
+    """
+    out: dict[str, Any] = {}
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None:
+            continue
+        out[field.alias or name] = _as_data_value(value)
+    return out
+
+
+def _as_data_value(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return as_data(value)
+    if isinstance(value, dict):
+        return {key: _as_data_value(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple) and not _is_set_pairs(value):
+        return [_as_data_value(inner) for inner in value]
+    return value
+
+
+def _is_set_pairs(value: Any) -> bool:
+    # Scenario.set is a tuple of (path, value) pairs, kept as its parser returns it.
+    return (
+        isinstance(value, tuple)
+        and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str) for v in value)
+        and bool(value)
+    )

@@ -167,7 +167,8 @@ def parse_number(text: str, *, what: str = "number", code: Code = Codes.BAD_NUMB
         if "__" in part or part.endswith("_"):
             raise FieldError(code, f"{shown(raw)}: '_' may only stand between digits")
     frac = (m["frac"] or "").replace("_", "")
-    value = Decimal(f"{m['sign'] or ''}{whole.replace('_', '')}.{frac or '0'}e{m['exp'] or 0}")
+    point = f".{frac}" if frac else ""
+    value = Decimal(f"{m['sign'] or ''}{whole.replace('_', '')}{point}e{m['exp'] or 0}")
     places = _places(value)
     if places > MAX_PLACES:
         raise FieldError(

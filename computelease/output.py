@@ -16,7 +16,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
 
 from computelease.errors import UsageError
 
@@ -25,6 +26,7 @@ FILE_WIDTH = 100
 #: Narrowest layout: on a narrower terminal the lines run on (and the terminal
 #: wraps them) rather than squeezing figures out of their columns.
 MIN_WIDTH = 60
+MAX_WIDTH = 400
 
 
 def to_text(renderable: RenderableType, *, terminal: bool) -> str:
@@ -32,6 +34,11 @@ def to_text(renderable: RenderableType, *, terminal: bool) -> str:
     if terminal:
         console = Console(highlight=False, markup=False, emoji=False)
         console.width = max(console.width, MIN_WIDTH)
+        # A grid of figures that cannot fit (a book of many deals) is laid out at the width
+        # it needs, for the terminal to wrap or scroll, rather than cropping the figures.
+        needed = required_width(renderable)
+        if needed > console.width:
+            console.width = min(needed, MAX_WIDTH)
     else:
         console = Console(
             file=io.StringIO(),
@@ -45,6 +52,15 @@ def to_text(renderable: RenderableType, *, terminal: bool) -> str:
     with console.capture() as captured:
         console.print(renderable)
     return captured.get()
+
+
+def required_width(renderable: RenderableType) -> int:
+    """The widest ``min_width`` a renderer set on a table: no narrower layout keeps its figures."""
+    if isinstance(renderable, Group):
+        return max((required_width(r) for r in renderable.renderables), default=0)
+    if isinstance(renderable, Table):
+        return renderable.min_width or 0
+    return 0
 
 
 def stdout_is_unicode() -> bool:

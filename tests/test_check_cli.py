@@ -181,4 +181,7 @@ def test_prepayment_too_large_is_an_error_at_its_amount(
 ) -> None:
     run = lease("check", write(MINIMAL + "prepayments:\n  - amount: 20000\n"))
     assert run.exit_code == 1
-    assert ":9:13: error[E309]: a prepayment of $20,000.00 exceeds the $12,000.00 left due" in run.stdout
+    assert (
+        ":9:13: error[E309]: a prepayment of $20,000.00 exceeds the $12,000.00 left due"
+        in run.stdout
+    )

@@ -32,7 +32,9 @@ from hypothesis import strategies as st
 from tests.conftest import DEALS, MINIMAL, Run
 
 SEEDS = [p.read_bytes() for p in sorted(DEALS.glob("*.yaml"))] + [MINIMAL.encode()]
-LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (error|warning|note)\[[EWN]\d{3}\]: ")
+LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (error|warning|note)\[[EWN]\d{3}\]: "
+)
 WHOLE_FILE = re.compile(r"^(?P<file>.+?): (error|warning|note)\[(?P<code>[EWN]\d{3})\]: ")
 #: Codes that concern a whole file and so carry no line.
 NO_LINE_CODES = {"E001", "E002", "E102"}
@@ -62,16 +64,86 @@ LONG_BUDGET = settings(
 )
 
 INTERESTING = [
-    b"\x00", b"\t", b"\r", b"\r\n", b"\xff", b"\xef\xbb\xbf", b"'", b'"', b":", b": ", b"- ",
-    b"[", b"]", b"{", b"}", b"&a ", b"*a", b"!!python/object ", b"<<: ", b"%YAML 1.1\n", b"---\n",
-    b"...\n", b"#", b"|\n", b">\n", b"?", b"\\", b"\x1b[31m", b"\xe2\x80\xae", b"1e400", b"-",
-    b"NaN", b".inf", b"0x10", b"9999-12-31", b"1000%", b"10" * 40,
+    b"\x00",
+    b"\t",
+    b"\r",
+    b"\r\n",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b"'",
+    b'"',
+    b":",
+    b": ",
+    b"- ",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b"&a ",
+    b"*a",
+    b"!!python/object ",
+    b"<<: ",
+    b"%YAML 1.1\n",
+    b"---\n",
+    b"...\n",
+    b"#",
+    b"|\n",
+    b">\n",
+    b"?",
+    b"\\",
+    b"\x1b[31m",
+    b"\xe2\x80\xae",
+    b"1e400",
+    b"-",
+    b"NaN",
+    b".inf",
+    b"0x10",
+    b"9999-12-31",
+    b"1000%",
+    b"10" * 40,
 ]
 SCALARS: list[Any] = [
-    None, True, False, 0, -1, 10**20, "1e400", "-0", "NaN", ".inf", "0x10", "1:30", "010",
-    "$1B", "EUR 5M", "₿5", "8", "8%", "-5%", "1000%", "2026-02-30", "9999-12-31", "0001-01-01",
-    "1" * 200, "x" * 5000, "[bold red]x[/]", "\x1b[2J", "=HYPERLINK(\"x\")", "yes", "no", "on",
-    "month", "once", "arrears", "pro-rata", "either", "730", [], {}, [1, 2], {"a": 1},
+    None,
+    True,
+    False,
+    0,
+    -1,
+    10**20,
+    "1e400",
+    "-0",
+    "NaN",
+    ".inf",
+    "0x10",
+    "1:30",
+    "010",
+    "$1B",
+    "EUR 5M",
+    "₿5",
+    "8",
+    "8%",
+    "-5%",
+    "1000%",
+    "2026-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "1" * 200,
+    "x" * 5000,
+    "[bold red]x[/]",
+    "\x1b[2J",
+    '=HYPERLINK("x")',
+    "yes",
+    "no",
+    "on",
+    "month",
+    "once",
+    "arrears",
+    "pro-rata",
+    "either",
+    "730",
+    [],
+    {},
+    [1, 2],
+    {"a": 1},
 ]
 
 
@@ -85,7 +157,9 @@ def byte_mutants(draw: st.DrawFn) -> bytes:
         at = draw(st.integers(0, len(data)))
         kind = draw(st.sampled_from(["insert", "delete", "flip", "duplicate", "truncate"]))
         if kind == "insert":
-            data[at:at] = draw(st.one_of(st.sampled_from(INTERESTING), st.binary(min_size=1, max_size=8)))
+            data[at:at] = draw(
+                st.one_of(st.sampled_from(INTERESTING), st.binary(min_size=1, max_size=8))
+            )
         elif kind == "delete":
             del data[at : at + draw(st.integers(1, 40))]
         elif kind == "flip" and at < len(data):
@@ -132,7 +206,9 @@ def structure_mutants(draw: st.DrawFn) -> bytes:
         elif kind == "nest":
             parent[key] = {"x": parent[key]} if draw(st.booleans()) else [parent[key]]
         elif kind == "rename" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["amount", "ammount", "from", "until", "every", "zzz"]))] = parent.pop(key)
+            parent[
+                draw(st.sampled_from(["amount", "ammount", "from", "until", "every", "zzz"]))
+            ] = parent.pop(key)
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode("utf-8")
 
 

@@ -180,7 +180,7 @@ def test_the_python_api_accepts_decimals_and_refuses_floats() -> None:
 def test_keys_at_walks_nested_models() -> None:
     assert "amount" in keys_at(("payments", 0))
     assert "from" in keys_at(("payments", 3))
-    assert keys_at(("assumptions", "lessor")) == ("capex", "opex_monthly", "residual")
+    assert keys_at(("assumptions", "lessor")) == ("capex", "capex_date", "opex_monthly", "residual")
     assert keys_at(("nope",)) == ()
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from computelease import loader
 from computelease.core.analysis import Settings, analyse
@@ -290,3 +290,62 @@ def test_parse_fx_errors() -> None:
 def test_delay_type_round_trips() -> None:
     assert str(Delay(3, "months")) == "3m"
     assert scenario(delay="1y").delay == Delay(12, "months")
+
+
+def test_as_data_rebuilds_the_same_deal() -> None:
+    from computelease.models import Deal, as_data
+
+    for path in sorted(DEALS.glob("*.yaml")):
+        d = loader.load(path).deal
+        assert Deal.model_validate(as_data(d)) == d, path.name
+
+
+def test_terminating_a_prepaid_deal_keeps_the_unused_prepayment_apart() -> None:
+    d = deal(
+        prepayments=[{"amount": "50%"}],
+        termination={"notice_days": "59", "not_before": "2026-01-01"},
+    )
+    applied = apply(d, scenario(terminate="earliest"))
+    schedule = build_schedule(applied.deal)
+    # 50% of 12,000 = 6,000 prepaid, credited 500 a month over the full term; service
+    # to 2026-02-28 is credited those two months' 1,000, as the contract would.
+    assert applied.deal.prepayments[0].credited == D("1000.00")
+    assert [(r.kind, r.amount) for r in schedule.rows] == [
+        ("prepayment", D("6000.00")),
+        ("payment", D("500.00")),
+        ("payment", D("500.00")),
+    ]
+    assert schedule.total == commitment(build_schedule(d)).committed_value == D("7000.00")
+    assert any("assumed kept by the lessor" in n for n in applied.notes)
+
+
+def test_an_early_end_rebases_the_residual_on_a_straight_line() -> None:
+    d = deal(
+        termination={"notice_days": "31", "not_before": "2026-05-31"},
+        assumptions={"lessor": {"capex": "1200", "residual": "0"}},
+    )
+    applied = apply(d, scenario(terminate="earliest"))
+    lessor = applied.deal.assumptions.lessor
+    assert lessor is not None
+    # Service to 2026-06-30: 181 of 365 days used, so 1200 x 184/365 remains.
+    assert lessor.residual == D("604.93")
+
+
+def test_a_slip_keeps_the_capex_where_it_was_spent() -> None:
+    applied = apply(REFLECTION, scenario(delay="3m"))
+    lessor = applied.deal.assumptions.lessor
+    assert lessor is not None and lessor.capex_date == date(2026, 7, 1)
+    assert applied.deal.assumptions.market_date == date(2026, 7, 1)
+    c = compare_scenario(REFLECTION, scenario(delay="3m"))
+    npv = next(r for r in c.rows if r.metric.name == "npv_lessor")
+    assert npv.difference is not None and npv.difference < 0
+    payback = next(r for r in c.rows if r.metric.name == "payback_months")
+    assert payback.difference == D("3.00")
+
+
+def test_a_prepayment_may_be_paid_before_service_starts() -> None:
+    d = deal(prepayments=[{"amount": "1200", "on": "2025-12-15"}])
+    rows = build_schedule(d).rows
+    assert (rows[0].date, rows[0].amount) == (date(2025, 12, 15), D("1200.00"))
+    a = analyse(d, Settings(rate=D("0.1")))
+    assert a.base.valuation is not None and a.base.valuation.excluded == 1

@@ -122,7 +122,7 @@ def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
         with_options=options,
         commitment=commitment(base.schedule),
         units=unit_economics(deal, base.totals),
-        breakeven=breakeven(base.schedule, rate),
+        breakeven=breakeven(base.schedule, rate, as_of),
         notes=tuple(notes),
         conventions=conventions(
             deal, rate=rate, as_of=as_of, parts=frozenset({"units", "commitment", "breakeven"})
@@ -170,7 +170,7 @@ def breakeven_result(deal: Deal, settings: Settings | None = None) -> BreakevenR
         rate=rate,
         as_of=as_of,
         totals=totals(base),
-        breakeven=breakeven(base, rate),
+        breakeven=breakeven(base, rate, as_of),
         conventions=conventions(
             deal, rate=rate, as_of=as_of, parts=frozenset({"units", "breakeven"})
         ),
@@ -224,9 +224,10 @@ def conventions(
         )
     if "breakeven" in parts:
         lines.append(
-            "Breakeven: capex on the start date, opex on the first day of each month (a stub "
-            "month prorated), residual on the day after the term; IRR by Excel's XIRR "
-            "convention, found by bisection to 1e-10 (an approximation)."
+            "Breakeven: capex on the start date (or capex_date), opex on the first day of each "
+            "month (a stub month prorated), residual on the day after the term; NPVs at the "
+            "valuation date, earlier flows compounded forward; IRR by Excel's XIRR convention, "
+            "found by bisection to 1e-10 (an approximation)."
         )
         if deal.assumptions.market_gpu_hour is not None:
             lines.append(

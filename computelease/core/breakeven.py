@@ -97,18 +97,23 @@ class Breakeven:
 
 
 @money.exact
-def breakeven(schedule: Schedule, rate: Decimal | None) -> Breakeven:
-    """Every breakeven block whose inputs the deal gives, on its base schedule."""
+def breakeven(schedule: Schedule, rate: Decimal | None, as_of: date | None = None) -> Breakeven:
+    """Every breakeven block whose inputs the deal gives, on its base schedule.
+
+    Present values are taken at ``as_of`` (default: the deal's start); flows
+    before it, such as capex spent at signing, are compounded forward.
+    """
+    as_of = as_of or schedule.deal.start
     deal = schedule.deal
     a = deal.assumptions
     missing: list[str] = []
     lessor = lessee = market = None
     if a.lessor is not None and a.lessor.capex is not None:
-        lessor = _lessor(schedule, rate)
+        lessor = _lessor(schedule, rate, as_of)
     else:
         missing.append("lessor breakeven needs assumptions.lessor.capex")
     if a.lessee is not None and a.lessee.buy_capex is not None:
-        lessee = _lessee(schedule, rate)
+        lessee = _lessee(schedule, rate, as_of)
     else:
         missing.append("lease-versus-buy needs assumptions.lessee.buy_capex")
     if a.market_gpu_hour is not None and a.market_decline is not None:
@@ -135,7 +140,7 @@ def _receipts(schedule: Schedule) -> list[Flow]:
     return [Flow(r.date, r.amount, r.stream) for r in schedule.rows if r.amount]
 
 
-def _lessor(schedule: Schedule, rate: Decimal | None) -> Lessor:
+def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
     deal = schedule.deal
     inputs = deal.assumptions.lessor
     assert inputs is not None and inputs.capex is not None
@@ -149,8 +154,9 @@ def _lessor(schedule: Schedule, rate: Decimal | None) -> Lessor:
         if v is None
     ]
     end = dates.next_day(deal.term_end)
+    capex_date = inputs.capex_date or deal.start
     flows = [
-        Flow(deal.start, -capex, "capex"),
+        Flow(capex_date, -capex, "capex"),
         *_receipts(schedule),
         *monthly_costs(deal, opex, "opex"),
     ]
@@ -174,9 +180,11 @@ def _lessor(schedule: Schedule, rate: Decimal | None) -> Lessor:
     payback_months = None
     shortfall = None
     if payback is not None:
+        # Months from the first money spent (the capex, or the start if that is earlier).
+        first = min(capex_date, deal.start)
         payback_months = money.round_to(
-            dates.month_span(deal.start, payback - dates.ONE_DAY).months
-            if payback > deal.start
+            dates.month_span(first, payback - dates.ONE_DAY).months
+            if payback > first
             else money.ZERO,
             2,
         )
@@ -185,10 +193,12 @@ def _lessor(schedule: Schedule, rate: Decimal | None) -> Lessor:
 
     npv = breakeven_monthly = None
     if rate is not None:
-        disc = Discounter(rate, deal.start)
-        npv = money.round_money(disc.present_value((f.date, f.amount) for f in flows), ccy)
+        disc = Discounter(rate, as_of)
+        npv = money.round_money(
+            disc.present_value(((f.date, f.amount) for f in flows), earlier=True), ccy
+        )
         others = [f for f in flows if f.label in ("capex", "opex", "residual")]
-        other_value = disc.present_value((f.date, f.amount) for f in others)
+        other_value = disc.present_value(((f.date, f.amount) for f in others), earlier=True)
         annuity = _monthly_annuity(deal, disc)
         if annuity:
             breakeven_monthly = money.round_money(-other_value / annuity, ccy)
@@ -235,7 +245,7 @@ def _by_date(flows: Iterable[Flow]) -> Iterable[tuple[date, list[Flow]]]:
         yield current[0].date, current
 
 
-def _lessee(schedule: Schedule, rate: Decimal | None) -> Lessee:
+def _lessee(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessee:
     deal = schedule.deal
     inputs = deal.assumptions.lessee
     assert inputs is not None and inputs.buy_capex is not None
@@ -273,11 +283,13 @@ def _lessee(schedule: Schedule, rate: Decimal | None) -> Lessee:
     pv_lease = pv_own = saving = None
     cheaper: Literal["lease", "buy", "neither"] | None = None
     if rate is not None:
-        disc = Discounter(rate, deal.start)
-        pv_lease = money.round_money(disc.present_value((f.date, f.amount) for f in lease), ccy)
-        own_value = disc.present_value((f.date, f.amount) for f in own) - disc.present_value(
-            [(end, residual)]
+        disc = Discounter(rate, as_of)
+        pv_lease = money.round_money(
+            disc.present_value(((f.date, f.amount) for f in lease), earlier=True), ccy
         )
+        own_value = disc.present_value(
+            ((f.date, f.amount) for f in own), earlier=True
+        ) - disc.present_value([(end, residual)], earlier=True)
         pv_own = money.round_money(own_value, ccy)
         saving = abs(pv_lease - pv_own)
         cheaper = "lease" if pv_lease < pv_own else "buy" if pv_own < pv_lease else "neither"
@@ -320,25 +332,30 @@ def _market(schedule: Schedule) -> Market:
         notes.append(
             "GPU count unknown: implied at the starting market price, so the lease starts at market"
         )
+    # Prices follow the calendar from market_date (default: start), t in days since then.
+    anchor = a.market_date or deal.start
     days = (dates.next_day(deal.term_end) - deal.start).days
+    t0 = (deal.start - anchor).days
+    t1 = t0 + days
     if decline:
         k = (money.ONE - decline).ln() / 365  # per day, negative
-        market_area = m0 * ((k * days).exp() - 1) / k  # price x days
-        market_at_end = m0 * (k * days).exp()
+        market_area = m0 * ((k * t1).exp() - (k * t0).exp()) / k  # price x days
+        market_at_start = m0 * (k * t0).exp()
+        market_at_end = m0 * (k * t1).exp()
     else:
         k = money.ZERO
         market_area = m0 * days
-        market_at_end = m0
+        market_at_start = market_at_end = m0
     # GPU-hours per day on the deal's hours basis (24 on actual hours).
     market_value = gpus * (hours / days) * market_area
     below: date | None
-    if m0 < lease_price:
+    if market_at_start < lease_price:
         below = deal.start
     elif decline and lease_price > 0:
         # m0 * exp(k t) < lease_price  <=>  t > ln(lease_price / m0) / k
         threshold = (lease_price / m0).ln() / k
         day = int(threshold) + 1
-        below = deal.start + timedelta(days=day) if day < days else None
+        below = anchor + timedelta(days=day) if day < t1 else None
     else:
         below = None
     return Market(

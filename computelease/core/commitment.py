@@ -69,7 +69,7 @@ def commitment(schedule: Schedule) -> Commitment:
     payments = prepaid = money.ZERO
     by_year: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
     for row in schedule.rows:
-        owed = _owed(row, effective_end, ccy)
+        owed = owed_part(row.amount, row, effective_end, ccy)
         if owed is None:
             continue
         if row.kind == "prepayment":
@@ -102,17 +102,21 @@ def commitment(schedule: Schedule) -> Commitment:
     )
 
 
-def _owed(row: Row, effective_end: date, ccy: money.Currency) -> Decimal | None:
-    """What a row contributes to the committed value: all of it, a prorated part, or nothing."""
+def owed_part(value: Decimal, row: Row, effective_end: date, ccy: money.Currency) -> Decimal | None:
+    """The part of ``value`` (a row's amount, or its credit) for service before ``effective_end``.
+
+    All of it for a period that ends before, a share by days covered for the
+    period cut short, nothing (None) for a period that starts on or after it.
+    """
     if row.kind == "prepayment" or row.period_start is None or row.period_end is None:
-        return row.amount if row.date < effective_end else None
+        return value if row.date < effective_end else None
     if row.period_start >= effective_end:
         return None
     if row.period_end < effective_end:
-        return row.amount
+        return value
     covered = dates.days_inclusive(row.period_start, effective_end - dates.ONE_DAY)
     period = dates.days_inclusive(row.period_start, row.period_end)
-    return money.round_money(row.amount * covered / period, ccy)
+    return money.round_money(value * covered / period, ccy)
 
 
 def _whole_term(

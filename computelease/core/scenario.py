@@ -32,8 +32,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from computelease import dates, money
+from computelease.core.commitment import owed_part
+from computelease.core.schedule import build_schedule, prepayment_amounts
 from computelease.errors import Code, Codes, ExitCode, FieldPath, LeaseError, dotted
-from computelease.models import Deal, Delay, Located, Scenario, validation_issues
+from computelease.models import Deal, Delay, Located, Scenario, as_data, validation_issues
 
 
 class ScenarioError(LeaseError):
@@ -94,7 +96,13 @@ def apply(deal: Deal, scenario: Scenario) -> Applied:
         data = _data(current)
         data.setdefault("assumptions", {}).update(assumptions)
         current = _validate(data)
-        notes.extend(f"{key} = {_show(value)}" for key, value in assumptions.items())
+        for key, value in assumptions.items():
+            shown_value = (
+                money.format_money(value, deal.ccy)
+                if key == "market_gpu_hour"
+                else money.format_percent(value)
+            )
+            notes.append(f"{key} = {shown_value}")
     if scenario.delay is not None and scenario.delay.count:
         current = _validate(_delay(current, scenario.delay, scenario.extend, notes))
     if scenario.terminate is not None:
@@ -106,26 +114,11 @@ def apply(deal: Deal, scenario: Scenario) -> Applied:
     return Applied(current, tuple(notes))
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return money.decimal_text(value)
-    return str(value)
-
-
 def _data(deal: Deal) -> dict[str, Any]:
     """The deal as plain data that validates back into the same deal."""
-    data = _lists(deal.model_dump(by_alias=True, exclude_none=True, exclude={"scenarios"}))
-    assert isinstance(data, dict)
+    data = as_data(deal)
+    data.pop("scenarios", None)  # a scenario's deal carries no scenarios of its own
     return data
-
-
-def _lists(value: Any) -> Any:
-    """Tuples as lists, all the way down, so that entries can be edited in place."""
-    if isinstance(value, dict):
-        return {key: _lists(inner) for key, inner in value.items()}
-    if isinstance(value, list | tuple):
-        return [_lists(inner) for inner in value]
-    return value
 
 
 def _validate(data: dict[str, Any]) -> Deal:
@@ -237,6 +230,14 @@ def _delay(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[str
         for key in ("from", "until"):
             if key in adj:
                 adj[key] = min(_shift(adj[key], delay), end)
+    # A slip moves service, not what was already spent or the market's calendar.
+    assumptions = data.get("assumptions", {})
+    lessor = assumptions.get("lessor")
+    if lessor and "capex" in lessor and "capex_date" not in lessor:
+        lessor["capex_date"] = deal.start
+        notes.append(f"the lessor's capex stays on {deal.start}")
+    if "market_gpu_hour" in assumptions and "market_date" not in assumptions:
+        assumptions["market_date"] = deal.start
     term = data.get("termination")
     if term is not None:
         not_before = _shift(term.get("not_before", deal.start), delay)
@@ -264,8 +265,14 @@ def effective_end(deal: Deal, when: date | str) -> date:
     return notice + timedelta(days=term.notice_days)
 
 
-def _truncate(deal: Deal, last: date, fee: Decimal | None) -> dict[str, Any]:
-    """The deal's terms cut to end on ``last``, with ``fee`` paid on that day."""
+def _truncate(deal: Deal, last: date, fee: Decimal | None, notes: list[str]) -> dict[str, Any]:
+    """The deal's terms cut to end on ``last``, with ``fee`` paid on that day.
+
+    A prepayment keeps its amount (a percent is resolved against the full
+    deal); what the shorter term cannot absorb is assumed kept by the lessor
+    and shown as a payment of its own. Residual values are re-based on a
+    straight line from capex at the start to the residual at the original end.
+    """
     data = _data(deal)
     _with_end(data, last)
     streams = []
@@ -278,8 +285,11 @@ def _truncate(deal: Deal, last: date, fee: Decimal | None) -> dict[str, Any]:
     if fee:
         streams.append({"name": "termination fee", "amount": fee, "every": "once", "from": last})
     data["payments"] = streams
+    amounts = prepayment_amounts(deal)
     data["prepayments"] = [
-        p for p in data.get("prepayments", []) if p.get("on", deal.start) <= last
+        {**p, "amount": amounts[i]}
+        for i, p in enumerate(data.get("prepayments", []))
+        if p.get("on", deal.start) <= last
     ]
     data["adjustments"] = [
         a for a in data.get("adjustments", []) if a.get("from", deal.start) <= last
@@ -288,7 +298,62 @@ def _truncate(deal: Deal, last: date, fee: Decimal | None) -> dict[str, Any]:
         if adj.get("until", last) > last:
             adj["until"] = last
     data.pop("termination", None)
+    _rebase_residuals(deal, data, last, notes)
+    _credit_as_agreed(deal, data, last, notes)
     return data
+
+
+def _credit_as_agreed(deal: Deal, data: dict[str, Any], last: date, notes: list[str]) -> None:
+    """Credit the prepayments over the shorter term exactly as the full term would have.
+
+    The service kept is credited what the deal's own schedule credits it
+    (pro-rata shares, front or back); the rest of each prepayment is assumed
+    kept by the lessor, as the committed value assumes.
+    """
+    if not data["prepayments"]:
+        return
+    end = dates.next_day(last)
+    full = build_schedule(deal)
+    left = sum(
+        (
+            owed_part(row.credit, row, end, deal.ccy) or money.ZERO
+            for row in full.rows
+            if row.kind == "payment"
+        ),
+        money.ZERO,
+    )
+    for pre in sorted(data["prepayments"], key=lambda p: p.get("on", deal.start)):
+        credited = min(pre["amount"], left)
+        left -= credited
+        if credited != pre["amount"]:
+            pre["credited"] = credited
+            kept = money.format_money(pre["amount"] - credited, deal.ccy)
+            notes.append(
+                f"of the prepayment on {pre.get('on', deal.start)}, {kept} is not used by the "
+                "shorter term: assumed kept by the lessor"
+            )
+
+
+def _rebase_residuals(deal: Deal, data: dict[str, Any], last: date, notes: list[str]) -> None:
+    full = (dates.next_day(deal.term_end) - deal.start).days
+    used = (dates.next_day(last) - deal.start).days
+    assumptions = data.get("assumptions", {})
+    for side, capex_key, residual_key in (
+        ("lessor", "capex", "residual"),
+        ("lessee", "buy_capex", "buy_residual"),
+    ):
+        block = assumptions.get(side)
+        if not block or capex_key not in block:
+            continue
+        capex, residual = block[capex_key], block.get(residual_key, money.ZERO)
+        value = money.round_money(capex - (capex - residual) * used / full, deal.ccy)
+        if value != residual:
+            block[residual_key] = value
+            shown_value = money.format_money(value, deal.ccy, compact=True)
+            notes.append(
+                f"{side} {residual_key} re-based to {shown_value} for an end on {last} "
+                f"(straight line from capex to the residual at {deal.term_end})"
+            )
 
 
 def _terminate(deal: Deal, when: date | str, notes: list[str]) -> dict[str, Any]:
@@ -314,7 +379,7 @@ def _terminate(deal: Deal, when: date | str, notes: list[str]) -> dict[str, Any]
         f"service to {last}"
         + (f", fee {money.decimal_text(term.fee)} paid {last}" if term.fee else "")
     )
-    return _truncate(deal, last, term.fee)
+    return _truncate(deal, last, term.fee, notes)
 
 
 def _delivered(deal: Deal, share: Decimal, notes: list[str]) -> dict[str, Any]:
@@ -330,7 +395,7 @@ def _delivered(deal: Deal, share: Decimal, notes: list[str]) -> dict[str, Any]:
             f"delivered {money.format_percent(share)} by {delivery.deadline} + "
             f"{delivery.grace_days} days' grace: the lessee walks away, service to {last}"
         )
-        return _truncate(deal, last, None)
+        return _truncate(deal, last, None, notes)
     data = _data(deal)
     data.setdefault("adjustments", []).append(
         {"name": "delivered share", "factor": share, "from": max(cutoff, deal.start)}

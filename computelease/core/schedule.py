@@ -140,23 +140,9 @@ def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
     would exceed the largest supported amount or a prepayment cannot be
     credited in full.
     """
-    ccy = deal.ccy
-    rows: list[Row] = []
-    for index, stream in enumerate(deal.payments):
-        if stream.option and not with_options:
-            continue
-        rows.extend(_stream_rows(deal, index, stream, ccy))
-    # Merge streams by date; sorted() is stable, so within a date the file's order holds.
-    rows.sort(key=lambda r: r.date)
-    scheduled_total = sum((r.scheduled for r in rows), money.ZERO)
-
-    cap_date: date | None = None
-    if deal.cap is not None and scheduled_total > deal.cap:
-        rows, cap_date = _apply_cap(rows, deal.cap)
-    # The base total the percent prepayments refer to: scheduled, before the cap, no options.
-    base_total = sum((r.scheduled for r in rows if not r.option), money.ZERO)
+    rows, scheduled_total, cap_date = _capped_rows(deal, with_options)
     if deal.prepayments:
-        rows = _prepay(deal, rows, base_total, ccy)
+        rows = _prepay(deal, rows)
 
     numbered: list[Row] = []
     cumulative = money.ZERO
@@ -173,6 +159,37 @@ def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
         cap_date=cap_date,
         cap_cut=scheduled_total - total,
     )
+
+
+def _capped_rows(deal: Deal, with_options: bool) -> tuple[list[Row], Decimal, date | None]:
+    """Every stream's rows merged by date, the total before the cap, and where the cap binds."""
+    rows: list[Row] = []
+    for index, stream in enumerate(deal.payments):
+        if stream.option and not with_options:
+            continue
+        rows.extend(_stream_rows(deal, index, stream, deal.ccy))
+    # Merge streams by date; sorted() is stable, so within a date the file's order holds.
+    rows.sort(key=lambda r: r.date)
+    scheduled_total = sum((r.scheduled for r in rows), money.ZERO)
+    cap_date: date | None = None
+    if deal.cap is not None and scheduled_total > deal.cap:
+        rows, cap_date = _apply_cap(rows, deal.cap)
+    return rows, scheduled_total, cap_date
+
+
+@money.exact
+def prepayment_amounts(deal: Deal) -> list[Decimal]:
+    """Each prepayment's amount; a percent is of the base scheduled total before the cap."""
+    rows, _, _ = _capped_rows(deal, with_options=False)
+    base_total = sum((r.scheduled for r in rows), money.ZERO)
+    return [_prepayment_amount(deal, i, base_total) for i in range(len(deal.prepayments))]
+
+
+def _prepayment_amount(deal: Deal, index: int, base_total: Decimal) -> Decimal:
+    pre = deal.prepayments[index]
+    if isinstance(pre.amount, money.Percent):
+        return money.round_money(base_total * pre.amount.fraction, deal.ccy)
+    return money.round_money(pre.amount, deal.ccy)
 
 
 def _stream_rows(
@@ -280,12 +297,16 @@ def _apply_cap(rows: list[Row], cap: Decimal) -> tuple[list[Row], date | None]:
     return out, binds
 
 
-def _prepay(deal: Deal, rows: list[Row], base_total: Decimal, ccy: money.Currency) -> list[Row]:
+def _prepay(deal: Deal, rows: list[Row]) -> list[Row]:
     """Add each prepayment as a row and credit it against the payments due on or after it.
 
     Prepayments are credited in date order, each against what the earlier
     ones left, in whole minor units; the rows are rebuilt once at the end.
+    A credit larger than the payments it can be credited against is an error.
     """
+    ccy = deal.ccy
+    # The base total the percent prepayments refer to: scheduled, before the cap, no options.
+    base_total = sum((r.scheduled for r in rows if not r.option), money.ZERO)
     payments = [i for i, r in enumerate(rows) if r.kind == "payment"]
     due_dates = [rows[i].date for i in payments]
     left = [_units(rows[i].amount, ccy) for i in payments]
@@ -295,18 +316,23 @@ def _prepay(deal: Deal, rows: list[Row], base_total: Decimal, ccy: money.Currenc
     for index in order:
         pre = deal.prepayments[index]
         on = pre.on or deal.start
-        if isinstance(pre.amount, money.Percent):
-            amount = money.round_money(base_total * pre.amount.fraction, ccy)
-        else:
-            amount = money.round_money(pre.amount, ccy)
+        amount = _prepayment_amount(deal, index, base_total)
         first = bisect.bisect_left(due_dates, on)
         room = left[first:]
-        wanted = _units(amount, ccy)
+        to_credit = amount if pre.credited is None else pre.credited
+        if to_credit > amount:
+            raise FieldError(
+                Codes.PREPAYMENT_EXCEEDS,
+                f"credited {money.format_money(to_credit, ccy)} is more than the prepayment "
+                f"of {money.format_money(amount, ccy)}",
+                ("prepayments", index, "credited"),
+            )
+        wanted = _units(to_credit, ccy)
         if wanted > sum(room):
             due = Decimal(sum(room)).scaleb(-ccy.minor_units)
             raise FieldError(
                 Codes.PREPAYMENT_EXCEEDS,
-                f"a prepayment of {money.format_money(amount, ccy)} exceeds the "
+                f"a prepayment of {money.format_money(to_credit, ccy)} exceeds the "
                 f"{money.format_money(due, ccy)} left due on or after {on}, against which it "
                 "is credited",
                 ("prepayments", index, "amount"),
@@ -321,8 +347,7 @@ def _prepay(deal: Deal, rows: list[Row], base_total: Decimal, ccy: money.Currenc
             credit = Decimal(credited[k]).scaleb(-ccy.minor_units)
             out[i] = replace(out[i], credit=credit, amount=out[i].amount - credit)
     # A prepayment is paid before the payments due on the same day; sorted() is stable.
-    merged = sorted([*extra, *out], key=lambda r: (r.date, r.kind != "prepayment"))
-    return merged
+    return sorted([*extra, *out], key=lambda r: (r.date, r.kind != "prepayment"))
 
 
 def _prepayment_row(index: int, on: date, amount: Decimal) -> Row:

@@ -63,11 +63,22 @@ class Discounter:
             self._cache[days] = cached
         return cached
 
-    def present_value(self, flows: Iterable[tuple[date, Decimal]]) -> Decimal:
-        """Unrounded XNPV of the flows on or after the valuation date."""
+    def present_value(
+        self, flows: Iterable[tuple[date, Decimal]], *, earlier: bool = False
+    ) -> Decimal:
+        """Unrounded XNPV of the flows on or after the valuation date.
+
+        With ``earlier`` the flows before it count too, compounded forward
+        (a factor above 1), as an investment's NPV needs for capex spent
+        before the valuation date.
+        """
         with money.arithmetic():
             return sum(
-                (amount * self.factor(day) for day, amount in flows if day >= self.as_of),
+                (
+                    amount * self.factor(day)
+                    for day, amount in flows
+                    if earlier or day >= self.as_of
+                ),
                 money.ZERO,
             )
 

@@ -163,7 +163,7 @@ def unit_lines(a: Analysis, fmt: Fmt) -> list[Line]:
         (
             "Power",
             u.power_mw,
-            f"{money.decimal_text(u.power_mw.value)} MW" if u.power_mw.value is not None else "",
+            f"{u.power_mw.value:,f} MW" if u.power_mw.value is not None else "",
         ),
         ("Price per kW-month", u.price_per_kw_month, fmt.price(u.price_per_kw_month.value)),
     ]
@@ -546,5 +546,5 @@ def book_grid(b: Book, fmt: Fmt, which: str) -> Grid:
         [str(year), *(fmt.money(v) for v in table[year]), fmt.money(sum(table[year], money.ZERO))]
         for year in b.years
     ]
-    rows.append(["All years", *(fmt.money(v) for v in totals), fmt.money(sum(totals, money.ZERO))])
+    rows.append(["Total", *(fmt.money(v) for v in totals), fmt.money(sum(totals, money.ZERO))])
     return columns, rows, tuple(range(1, len(columns)))

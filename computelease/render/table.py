@@ -192,9 +192,19 @@ def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> Ren
 
 
 def _grid_section(title: str, grid: figures.Grid) -> list[RenderableType]:
-    """A titled grid whose first column (labels) wraps so that the figures never have to."""
+    """A titled grid of figures that is never squeezed: it keeps at least its natural width.
+
+    Labels (the first column) may wrap; the figures may not, so a grid wider
+    than the terminal is laid out wider still (the output widens to fit)
+    rather than cropping an amount.
+    """
     columns, rows, right = grid
-    return _section(title, _grid(columns, rows, right=right, wrap=(0,)))
+    table = _grid(columns, rows, right=right, wrap=(0,))
+    widths = [
+        max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(columns)
+    ]
+    table.min_width = sum(widths) + 3 * (len(widths) - 1)
+    return _section(title, table)
 
 
 def scenario(result: WhatIf, path: str, options: RenderOptions) -> RenderableType:
