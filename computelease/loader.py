@@ -561,7 +561,7 @@ def load_text(text: str, name: str = "<deal>", *, default_id: str | None = None)
                 Problem(
                     name,
                     1 if text.strip() else None,
-                    None,
+                    1 if text.strip() else None,
                     Codes.EMPTY,
                     "the file holds no deal: expected a mapping of deal fields",
                 ),
