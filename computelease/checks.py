@@ -98,7 +98,8 @@ def scenario_problems(loaded: LoadedDeal, name: str, issues: Sequence[Located]) 
             at = (*base, "terminate")
         else:
             at = base
-        prefix = f"{where}: " if where and root not in Scenario.model_fields else ""
+        # Name the deal field when the override it came from does not already say it.
+        prefix = f"{where}: " if where and at[-1] not in ("delay", "terminate", root) else ""
         out.append(loaded.problem(at, issue.code, f"scenario {name!r}: {prefix}{issue.message}"))
     return out
 
