@@ -92,6 +92,15 @@ def _byte_position(data: bytes, offset: int) -> Mark:
     return Mark(len(breaks) + 1, offset - start + 1)
 
 
+def located(
+    file: str, mark: Mark | None, code: Code, message: str, field: str | None = None
+) -> Problem:
+    """A problem at ``mark`` in ``file``, or about the whole file when there is no mark."""
+    return Problem(
+        file, mark.line if mark else None, mark.column if mark else None, code, message, field
+    )
+
+
 @dataclass(frozen=True)
 class Locations:
     """Where each value (and each mapping key) of a document was written."""
@@ -122,10 +131,9 @@ class LoadedDeal:
     def problem(self, path: FieldPath, code: Code, message: str, *, key: bool = False) -> Problem:
         """A problem located at ``path`` in this deal's file."""
         mark = self.locations.find(path, key=key)
-        return Problem(
+        return located(
             self.path,
-            mark.line if mark else None,
-            mark.column if mark else None,
+            mark,
             code,
             message,
             dotted(path) or None,
@@ -184,10 +192,9 @@ class _Builder:
 
     def problem(self, code: Code, message: str, mark: Any, path: FieldPath = ()) -> Problem:
         at = self.position(mark) if mark is not None else None
-        return Problem(
+        return located(
             self.name,
-            at.line if at else None,
-            at.column if at else None,
+            at,
             code,
             message,
             dotted(path) or None,
@@ -407,10 +414,9 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Locations, list[Problem]]:
         raise DealInvalid(
             [
                 *builder.problems,
-                Problem(
+                located(
                     name,
-                    at.line if at else None,
-                    at.column if at else None,
+                    at,
                     Codes.YAML_SYNTAX,
                     f"{reason}",
                 ),
@@ -572,10 +578,9 @@ def load_text(text: str, name: str = "<deal>", *, default_id: str | None = None)
         raise DealInvalid(
             [
                 *problems,
-                Problem(
+                located(
                     name,
-                    mark.line if mark else None,
-                    mark.column if mark else None,
+                    mark,
                     Codes.NOT_A_MAPPING,
                     f"the top level is {'a list' if isinstance(root, list) else 'text'}; "
                     "expected a mapping of deal fields (name:, lessor:, ...)",
@@ -630,10 +635,9 @@ def _at(
     parent: bool = False,
 ) -> Problem:
     mark = locations.find(path[:-1] if parent else path, key=key)
-    return Problem(
+    return located(
         name,
-        mark.line if mark else None,
-        mark.column if mark else None,
+        mark,
         code,
         message,
         dotted(path) or None,

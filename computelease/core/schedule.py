@@ -89,7 +89,6 @@ class Row:
     has no period and pays its full amount.
     """
 
-    n: int
     stream: str
     kind: RowKind
     source: int
@@ -99,12 +98,14 @@ class Row:
     date: date
     fraction: Decimal | None
     scheduled: Decimal
-    cap_cut: Decimal
-    credit: Decimal
     amount: Decimal
-    cumulative: Decimal
+    cap_cut: Decimal = money.ZERO
+    credit: Decimal = money.ZERO
     #: The product of the adjustments that applied (a delivered share, SLA credits), if any.
     adjustment: Decimal | None = None
+    #: Set when the rows are numbered, in date order.
+    n: int = 0
+    cumulative: Decimal = money.ZERO
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,6 @@ def _row(
     amount: Decimal,
 ) -> Row:
     return Row(
-        n=0,
         stream=name,
         kind="payment",
         source=index,
@@ -276,10 +276,7 @@ def _row(
         date=pay,
         fraction=fraction,
         scheduled=amount,
-        cap_cut=money.ZERO,
-        credit=money.ZERO,
         amount=amount,
-        cumulative=money.ZERO,
     )
 
 
@@ -352,7 +349,6 @@ def _prepay(deal: Deal, rows: list[Row]) -> list[Row]:
 
 def _prepayment_row(index: int, on: date, amount: Decimal) -> Row:
     return Row(
-        n=0,
         stream=f"prepayment[{index}]",
         kind="prepayment",
         source=index,
@@ -362,10 +358,7 @@ def _prepayment_row(index: int, on: date, amount: Decimal) -> Row:
         date=on,
         fraction=None,
         scheduled=amount,
-        cap_cut=money.ZERO,
-        credit=money.ZERO,
         amount=amount,
-        cumulative=money.ZERO,
     )
 
 
