@@ -185,3 +185,15 @@ def test_prepayment_too_large_is_an_error_at_its_amount(
         ":9:13: error[E309]: a prepayment of $20,000.00 exceeds the $12,000.00 left due"
         in run.stdout
     )
+
+
+@pytest.mark.parametrize(
+    "command", ["calc", "schedule", "breakeven", "scenario", "sensitivity", "compare", "check"]
+)
+def test_every_command_has_help(lease: Callable[..., Run], command: str) -> None:
+    run = lease(command, "--help", env={"COLUMNS": "200"})
+    assert run.exit_code == 0
+    assert "Exit codes:" in run.stdout
+    summary = run.stdout.split("Usage:")[1].splitlines()[2:6]
+    assert any(line.strip() for line in summary), f"{command} has no help text"
+    assert command in lease("--help", env={"COLUMNS": "200"}).stdout

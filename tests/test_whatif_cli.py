@@ -197,3 +197,11 @@ def test_the_spacex_book_by_year(lease: Callable[..., Run]) -> None:
         DEALS / "spacex-anthropic.yaml",
         DEALS / "spacex-google.yaml",
     }
+
+
+def test_compare_table_golden(
+    lease: Callable[..., Run], golden: Callable[[str, str], None]
+) -> None:
+    run = lease("compare", "deals/")
+    assert run.exit_code == 0, run.stderr
+    golden("deals.compare.txt", run.stdout)
