@@ -237,6 +237,10 @@ class Period(StrEnum):
     year = "year"
 
 
+class BookPeriod(StrEnum):
+    year = "year"
+
+
 @app.command(epilog=EXIT_CODES_HELP)
 @guarded
 def calc(
@@ -514,7 +518,7 @@ def compare(
     ctx: typer.Context,
     deals: Annotated[list[Path], typer.Argument(help="Deal files or folders.", show_default=False)],
     by: Annotated[
-        Period | None,
+        BookPeriod | None,
         typer.Option("--by", help="year: a book of revenue by year, scheduled and committed."),
     ] = None,
     lessor: Annotated[
@@ -545,8 +549,6 @@ def compare(
     from computelease.core.analysis import analyse
     from computelease.errors import FieldError
 
-    if by is not None and by is not Period.year:
-        raise UsageError("--by: compare sums revenue by year only")
     rates = books.parse_fx(fx or [])
     settings = _settings(as_of, rate)
     loaded, problems = _load(deals)
@@ -563,7 +565,7 @@ def compare(
     if analyses:
         module = renderer(output_format)
         options = _options(exact, currency_symbol, output)
-        if by is Period.year:
+        if by is BookPeriod.year:
             rendered = module.book(books.book(analyses, currency=currency, fx=rates), options)
         else:
             rendered = module.compare(books.compare(analyses, currency=currency, fx=rates), options)
