@@ -268,7 +268,17 @@ def calc(
     from computelease.render.model import DealReport
 
     settings = _settings(as_of, rate)
-    loaded, problems = _load(deals)
+    loaded, problems, files = _load(deals)
+    if scenario is not None:
+        having = [item for item in loaded if scenario in item.deal.scenarios]
+        if loaded and not having:
+            raise UsageError(f"no deal given has a scenario named {scenario!r}")
+        problems.extend(
+            Problem(item.path, None, None, Codes.NO_SCENARIO, f"no scenario named {scenario!r}")
+            for item in loaded
+            if scenario not in item.deal.scenarios
+        )
+        loaded = having
     reports = []
     for item in loaded:
         try:
@@ -295,7 +305,7 @@ def calc(
     _diagnose(problems)
     if reports:
         module = renderer(output_format)
-        _emit(module.calc(reports, _options(exact, currency_symbol, output)), output, deals)
+        _emit(module.calc(reports, _options(exact, currency_symbol, output)), output, files)
     raise typer.Exit(_exit_code(problems, strict=False))
 
 
@@ -427,7 +437,7 @@ def scenario_command(
 
     settings = _settings(as_of, rate)
     item = _load_one(deal)
-    flags = {
+    flags: dict[str, Any] = {
         "delay": delay,
         "extend": "true" if extend else None,
         "terminate": terminate,
@@ -447,13 +457,17 @@ def scenario_command(
         named = item.deal.scenarios[name]
         defaults = as_data(Scenario())
         base_overrides = {k: v for k, v in as_data(named).items() if v != defaults.get(k)}
+    if "set" in given and "set" in base_overrides:
+        # The command line's paths win; the named scenario's other paths stay.
+        given["set"] = {**dict(base_overrides["set"]), **given["set"]}
     overrides = _scenario({**base_overrides, **given})
     try:
         result = compare(item.deal, overrides, settings, name=name)
     except ScenarioError as exc:
         if name is not None and not given:
             raise DealInvalid(checks.scenario_problems(item, name, exc.issues)) from None
-        raise
+        # Overrides typed on the command line are a usage error, as a bad flag value is.
+        raise UsageError(f"scenario: {exc}") from None
     module = renderer(output_format)
     rendered = module.scenario(result, item.path, _options(exact, currency_symbol, output))
     _emit(rendered, output, [deal])
@@ -551,7 +565,7 @@ def compare(
 
     rates = books.parse_fx(fx or [])
     settings = _settings(as_of, rate)
-    loaded, problems = _load(deals)
+    loaded, problems, files = _load(deals)
     if lessor is not None:
         wanted = lessor.casefold()
         loaded = [d for d in loaded if d.deal.lessor.casefold().startswith(wanted)]
@@ -569,7 +583,7 @@ def compare(
             rendered = module.book(books.book(analyses, currency=currency, fx=rates), options)
         else:
             rendered = module.compare(books.compare(analyses, currency=currency, fx=rates), options)
-        _emit(rendered, output, deals)
+        _emit(rendered, output, files)
     elif not problems:
         raise UsageError(
             "no deal to compare" + (f" with a lessor starting {lessor!r}" if lessor else "")
@@ -647,8 +661,11 @@ def _options(exact: bool, symbol: bool, output: Path | None) -> RenderOptions:
     )
 
 
-def _load(paths: Sequence[Path]) -> tuple[list[LoadedDeal], list[Problem]]:
-    """Every deal the paths name, and every problem met on the way."""
+def _load(paths: Sequence[Path]) -> tuple[list[LoadedDeal], list[Problem], list[Path]]:
+    """Every deal the paths name, every problem met on the way, and every deal file found.
+
+    The files found (valid or not) are what ``--output`` must never overwrite.
+    """
     from computelease import loader
     from computelease.errors import DealInvalid
 
@@ -660,11 +677,14 @@ def _load(paths: Sequence[Path]) -> tuple[list[LoadedDeal], list[Problem]]:
             loaded.append(loader.load(path, name=shown))
         except DealInvalid as exc:
             problems.extend(exc.problems)
-    return loaded, problems
+    if not found.files and not found.problems:
+        shown_paths = ", ".join(str(p) for p in paths)
+        raise UsageError(f"no deal files (*.yaml, *.yml) in {shown_paths}")
+    return loaded, problems, [path for path, _ in found.files]
 
 
 def _load_one(path: Path) -> LoadedDeal:
-    loaded, problems = _load([path])
+    loaded, problems, _ = _load([path])
     if problems:
         from computelease.errors import DealInvalid
 

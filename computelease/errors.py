@@ -98,6 +98,7 @@ class Codes:
     REPORTED_CAPACITY = Code("E405", "capacity differs from the reported capacity")
     # Warnings and notes.
     SKIPPED = Code("W001", "entry skipped: not a regular file")
+    NO_SCENARIO = Code("W002", "deal skipped: it has no scenario of that name")
     NO_SOURCE = Code("W401", "reported figures without a source")
     CAP_BINDS = Code("N401", "the cap cuts the scheduled total")
 

@@ -284,7 +284,7 @@ def _terminate(value: Any) -> date | Literal["earliest"]:
 def path_problem(path: str) -> str | None:
     """Why ``path`` names no field of a deal (with the closest name), or None if it does."""
     if not re.fullmatch(PATH_PATTERN, path):
-        return f"{path!r} is not a field path such as payments[0].amount"
+        return f"{shown(path)} is not a field path such as payments[0].amount"
     walked: list[str | int] = []
     for step in path.split("."):
         key = step.split("[")[0]
@@ -293,7 +293,7 @@ def path_problem(path: str) -> str | None:
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             where = f" in {dotted(walked)}" if walked else ""
-            return f"{path}: no field {key!r}{where}{hint}"
+            return f"{shown(path)}: no field {shown(key)}{where}{hint}"
         walked.append(key)
         if "[" in step:
             walked.append(0)
@@ -834,7 +834,7 @@ def validation_issues(exc: ValidationError) -> list[Located]:
                 if close
                 else f"; expected one of {', '.join(allowed)}"
             )
-            out.append(Located(loc, Codes.UNKNOWN_KEY, f"unknown key {key[:60]!r}{hint}", "key"))
+            out.append(Located(loc, Codes.UNKNOWN_KEY, f"unknown key {shown(key)}{hint}", "key"))
         elif kind == "too_short":
             if not given:  # otherwise the entries' own errors say why none validated
                 out.append(

@@ -181,3 +181,31 @@ def test_analysis_notes_a_missing_rate() -> None:
         "present value not computed: no discount rate "
         "(set assumptions.discount_rate or pass --rate)",
     )
+
+
+def test_payback_never_comes_before_the_capex_is_spent() -> None:
+    d = lessor_deal(
+        assumptions={
+            "discount_rate": "10%",
+            "lessor": {"capex": "5000", "capex_date": "2026-03-01"},
+        }
+    )
+    lessor = breakeven(build_schedule(d), D("0.10")).lessor
+    assert lessor is not None
+    assert lessor.payback_date is None  # 1,200 of receipts never cover 5,000
+    assert lessor.shortfall == D("3800.00")
+
+
+def test_a_stream_named_like_a_cost_is_still_a_receipt() -> None:
+    named = lessor_deal(payments=[{"name": "capex", "amount": "100"}])
+    plain = lessor_deal()
+    a = breakeven(build_schedule(named), D("0.10")).lessor
+    b = breakeven(build_schedule(plain), D("0.10")).lessor
+    assert a is not None and b is not None
+    assert a.breakeven_monthly == b.breakeven_monthly
+
+
+def test_a_zero_market_price_is_named_not_divided_by() -> None:
+    b = analyse(deal(assumptions={"market_gpu_hour": "0", "market_decline": "10%"})).breakeven
+    assert b.market is None
+    assert "the market comparison needs a market price above zero" in b.missing

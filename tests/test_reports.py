@@ -354,3 +354,12 @@ def test_a_very_long_schedule_is_laid_out_as_plain_text(
     assert lines[6 + 3000].split()[0] == "3000"
     # 1000 months of 1000 + 1001 + 1002.
     assert "Total $3.00M in 3000 payments" in run.stdout
+
+
+def test_markdown_breaks_bare_links_in_deal_text(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    path = write(MINIMAL.replace("name: Test deal", "name: see https://evil.example and www.x.com"))
+    out = lease("calc", path, "-f", "markdown").stdout
+    assert "https://evil" not in out and "www.x" not in out
+    assert "https:/\\/evil.example" in out and "www\\.x.com" in out

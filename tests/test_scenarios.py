@@ -349,3 +349,30 @@ def test_a_prepayment_may_be_paid_before_service_starts() -> None:
     assert (rows[0].date, rows[0].amount) == (date(2025, 12, 15), D("1200.00"))
     a = analyse(d, Settings(rate=D("0.1")))
     assert a.base.valuation is not None and a.base.valuation.excluded == 1
+
+
+def test_sla_credits_and_delivered_shares_leave_single_payments_alone() -> None:
+    d = deal(
+        payments=[{"amount": "1000"}, {"name": "setup", "amount": "5000", "every": "once"}],
+        sla={"uptime": "99.5%", "credit": "10%"},
+        termination={"notice_days": "30", "fee": "2000"},
+    )
+    applied = apply(d, scenario(uptime="98.5%"))
+    assert total(applied.deal) == D("15800.00")  # 12 x 900 + the setup fee as written
+    ended = apply(d, scenario(uptime="98.5%", terminate="earliest"))
+    fee = [r for r in build_schedule(ended.deal).rows if r.stream == "termination fee"]
+    assert [r.amount for r in fee] == [D("2000.00")]
+
+
+def test_a_day_slip_with_extend_moves_the_end_by_the_same_days() -> None:
+    applied = apply(REFLECTION, scenario(delay="90d", extend="true"))
+    assert applied.deal.start == date(2026, 9, 29)
+    assert applied.deal.term_end == date(2030, 3, 31)
+    assert "ends 2030-03-31" in applied.notes[0]
+
+
+def test_a_slip_keeps_a_prepayment_paid_at_signing_and_its_amount() -> None:
+    d = deal(prepayments=[{"amount": "50%", "on": "2025-12-01"}])
+    applied = apply(d, scenario(delay="6m"))
+    pre = applied.deal.prepayments[0]
+    assert (pre.on, pre.amount) == (date(2025, 12, 1), D("6000.00"))

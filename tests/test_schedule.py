@@ -223,7 +223,8 @@ def test_percent_prepayment_is_of_the_base_total_before_the_cap() -> None:
     )
     base = build_schedule(d)
     # 20% of 4,000 (scheduled, before the cap, without the option) = 800 on Feb 1,
-    # credited 266.67 / 266.67 / 266.66 against Feb-Apr as capped (1000, 1000, 0).
+    # credited against Feb-Apr as capped (1000, 1000, 0): April has no room, so the
+    # equal shares are 400 and 400, leaving 600 and 600 to pay.
     pre = [r for r in base.rows if r.kind == "prepayment"]
     assert [(r.date, r.amount) for r in pre] == [(date(2026, 2, 1), D("800.00"))]
     assert base.total == D("3000.00")

@@ -98,7 +98,7 @@ def test_named_scenarios_from_the_deal_file(lease: Callable[..., Run]) -> None:
     assert json.loads(calc.stdout)["scenario"]["name"] == "delivery-shortfall-80"
     missing = lease("calc", REFLECTION, "--scenario", "nope")
     assert missing.exit_code == 2
-    assert "no scenario named 'nope'" in missing.stderr
+    assert "no deal given has a scenario named 'nope'" in missing.stderr
 
 
 def test_scenario_flags_are_checked_like_deal_values(lease: Callable[..., Run]) -> None:
@@ -109,8 +109,11 @@ def test_scenario_flags_are_checked_like_deal_values(lease: Callable[..., Run]) 
     assert wrong_path.exit_code == 2
     assert "did you mean 'amount'?" in wrong_path.stderr
     bad_value = lease("scenario", REFLECTION, "--set", "payments[0].amount=lots")
-    assert bad_value.exit_code == 1
+    assert bad_value.exit_code == 2
     assert "payments[0].amount: expected an amount of money" in bad_value.stderr
+    too_early = lease("scenario", REFLECTION, "--terminate", "2026-09-01")
+    assert too_early.exit_code == 2
+    assert "may not be given before 2026-10-01" in too_early.stderr
     nothing = lease("scenario", REFLECTION)
     assert nothing.exit_code == 2
 
@@ -205,3 +208,84 @@ def test_compare_table_golden(
     run = lease("compare", "deals/")
     assert run.exit_code == 0, run.stderr
     golden("deals.compare.txt", run.stdout)
+
+
+def test_a_varied_or_overridden_rate_wins_over_rate(lease: Callable[..., Run]) -> None:
+    run = lease(
+        "sensitivity",
+        REFLECTION,
+        "--vary",
+        "discount_rate=0%..10%:10%",
+        "--metric",
+        "present_value",
+        "--rate",
+        "5%",
+        "-f",
+        "json",
+    )
+    cells = [row[0]["value"] for row in json.loads(run.stdout)["cells"]]
+    assert cells == ["6300000000.00", "5376532135.39"]
+    doc = json.loads(
+        lease("scenario", REFLECTION, "--discount-rate", "0%", "--rate", "10%", "-f", "json").stdout
+    )
+    pv = {m["name"]: m for m in doc["metrics"]}["present_value"]
+    assert (pv["base"], pv["scenario"]) == ("5376532135.39", "6300000000.00")
+    same = lease(
+        "sensitivity",
+        REFLECTION,
+        "--vary",
+        "discount_rate=5%..6%:1%",
+        "--vary",
+        "discount_rate=7%..8%:1%",
+    )
+    assert same.exit_code == 2
+    decimals = lease("sensitivity", REFLECTION, "--vary", "market_gpu_hour=2.5..3.5:0.5")
+    assert decimals.exit_code == 0
+
+
+def test_calc_scenario_over_a_folder_skips_deals_without_it(lease: Callable[..., Run]) -> None:
+    run = lease("calc", "deals/", "--scenario", "google-walks", "-f", "json")
+    assert run.exit_code == 0
+    assert json.loads(run.stdout)["scenario"]["name"] == "google-walks"
+    assert "reflection.yaml: warning[W002]: no scenario named 'google-walks'" in run.stderr
+
+
+def test_output_never_overwrites_a_deal_found_in_a_folder(
+    lease: Callable[..., Run], tmp_path: Path
+) -> None:
+    deal = tmp_path / "base.yaml"
+    deal.write_text(MINIMAL)
+    run = lease("calc", tmp_path, "-o", deal)
+    assert run.exit_code == 2
+    assert deal.read_text() == MINIMAL
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = lease("calc", empty)
+    assert nothing.exit_code == 2
+    assert "no deal files" in nothing.stderr
+
+
+def test_duplicate_ids_stay_apart_in_the_book(lease: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(MINIMAL + "id: total\n")
+    (tmp_path / "b.yaml").write_text(MINIMAL.replace("1000", "2000") + "id: total\n")
+    run = lease("compare", "--by", "year", tmp_path, "-f", "csv")
+    assert run.exit_code == 0
+    header, row = run.stdout.splitlines()[:2]
+    assert header == "year,basis,total-1,total-2,total"
+    assert row == "2026,scheduled,12000.00,24000.00,36000.00"
+
+
+def test_set_on_the_command_line_adds_to_a_named_scenarios_set(lease: Callable[..., Run]) -> None:
+    run = lease(
+        "scenario",
+        "deals/spacex-google.yaml",
+        "--name",
+        "google-walks",
+        "--set",
+        "payments[2].amount=900M",
+        "-f",
+        "json",
+    )
+    assert run.exit_code == 0, run.stderr
+    overrides = json.loads(run.stdout)["scenario"]["overrides"]
+    assert overrides["set"] == {"delivery.shortfall": "terminate", "payments[2].amount": "900M"}

@@ -70,7 +70,10 @@ def sides(
     """Each deal with its exchange rate; refuses a currency with no rate given."""
     if not analyses:
         raise UsageError("nothing to compare: no valid deal was given")
-    target = money.currency(currency or analyses[0][1].deal.currency)
+    try:
+        target = money.currency((currency or analyses[0][1].deal.currency).upper())
+    except FieldError as exc:
+        raise UsageError(f"--currency: {exc.message}") from None
     missing = sorted(
         {a.deal.currency for _, a in analyses if a.deal.currency != target.code} - set(fx)
     )
@@ -83,14 +86,34 @@ def sides(
         )
     out = tuple(
         Side(
-            str(a.deal.id),
+            label,
             path,
             a,
             money.ONE if a.deal.currency == target.code else fx[a.deal.currency],
         )
-        for path, a in analyses
+        for label, (path, a) in zip(
+            _labels([str(a.deal.id) for _, a in analyses]), analyses, strict=True
+        )
     )
     return target, out
+
+
+#: Column names a deal's id may not take in a comparison's tables.
+RESERVED = frozenset({"total", "year", "basis", "metric"})
+
+
+def _labels(ids: Sequence[str]) -> list[str]:
+    """Deal ids as column names: one that repeats, or clashes with a column, is numbered."""
+    counts = {i: ids.count(i) for i in ids}
+    seen: dict[str, int] = {}
+    out = []
+    for i in ids:
+        if counts[i] > 1 or i in RESERVED:
+            seen[i] = seen.get(i, 0) + 1
+            out.append(f"{i}-{seen[i]}")
+        else:
+            out.append(i)
+    return out
 
 
 def _convert(reading: Reading, m: Metric, side: Side, target: money.Currency) -> Reading:

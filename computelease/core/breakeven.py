@@ -38,6 +38,7 @@ class Lessor:
     """The lessor's view: capex out, receipts in, opex out, residual back."""
 
     capex: Decimal
+    capex_date: date
     opex_monthly: Decimal
     residual: Decimal
     rate: Decimal | None
@@ -116,8 +117,10 @@ def breakeven(schedule: Schedule, rate: Decimal | None, as_of: date | None = Non
         lessee = _lessee(schedule, rate, as_of)
     else:
         missing.append("lease-versus-buy needs assumptions.lessee.buy_capex")
-    if a.market_gpu_hour is not None and a.market_decline is not None:
+    if a.market_gpu_hour is not None and a.market_decline is not None and a.market_gpu_hour > 0:
         market = _market(schedule)
+    elif a.market_gpu_hour == 0:
+        missing.append("the market comparison needs a market price above zero")
     else:
         missing.append(
             "the market comparison needs assumptions.market_gpu_hour and assumptions.market_decline"
@@ -125,19 +128,19 @@ def breakeven(schedule: Schedule, rate: Decimal | None, as_of: date | None = Non
     return Breakeven(lessor, lessee, market, tuple(missing))
 
 
-def monthly_costs(deal: Deal, monthly: Decimal, label: str) -> list[Flow]:
+def monthly_costs(deal: Deal, monthly: Decimal) -> list[Flow]:
     """A monthly cost on the first day of each month of the term, a stub month prorated."""
     if not monthly:
         return []
     ccy = deal.ccy
     return [
-        Flow(p.start, -money.round_money(monthly * (p.fraction or money.ONE), ccy), label)
+        Flow(p.start, -money.round_money(monthly * (p.fraction or money.ONE), ccy), "opex", "opex")
         for p in periods(deal.start, deal.term_end, 1, "advance")
     ]
 
 
 def _receipts(schedule: Schedule) -> list[Flow]:
-    return [Flow(r.date, r.amount, r.stream) for r in schedule.rows if r.amount]
+    return [Flow(r.date, r.amount, r.stream, "receipt") for r in schedule.rows if r.amount]
 
 
 def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
@@ -156,12 +159,12 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
     end = dates.next_day(deal.term_end)
     capex_date = inputs.capex_date or deal.start
     flows = [
-        Flow(capex_date, -capex, "capex"),
+        Flow(capex_date, -capex, "capex", "capex"),
         *_receipts(schedule),
-        *monthly_costs(deal, opex, "opex"),
+        *monthly_costs(deal, opex),
     ]
     if residual:
-        flows.append(Flow(end, residual, "residual"))
+        flows.append(Flow(end, residual, "residual", "residual"))
     flows.sort(key=lambda f: f.date)
 
     timeline: list[tuple[date, Decimal, Decimal]] = []
@@ -174,7 +177,8 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
             else:
                 spent -= f.amount
         timeline.append((day, received, spent))
-        if payback is None and received >= spent:
+        # Paid back once receipts cover the capex: never before the capex is spent.
+        if payback is None and day >= capex_date and received >= spent:
             payback = day
     net = received - spent
     payback_months = None
@@ -197,7 +201,7 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
         npv = money.round_money(
             disc.present_value(((f.date, f.amount) for f in flows), earlier=True), ccy
         )
-        others = [f for f in flows if f.label in ("capex", "opex", "residual")]
+        others = [f for f in flows if f.kind != "receipt"]
         other_value = disc.present_value(((f.date, f.amount) for f in others), earlier=True)
         annuity = _monthly_annuity(deal, disc)
         if annuity:
@@ -206,6 +210,7 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
         notes.append("NPV and breakeven payment need a discount rate")
     return Lessor(
         capex=capex,
+        capex_date=capex_date,
         opex_monthly=opex,
         residual=residual,
         rate=rate,
@@ -262,10 +267,10 @@ def _lessee(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessee:
         if v is None
     ]
     end = dates.next_day(deal.term_end)
-    lease = [Flow(r.date, r.amount, "lease") for r in schedule.rows if r.amount]
+    lease = [Flow(r.date, r.amount, r.stream, "payment") for r in schedule.rows if r.amount]
     own = [
-        Flow(deal.start, capex, "capex"),
-        *(Flow(f.date, -f.amount, "opex") for f in monthly_costs(deal, opex, "opex")),
+        Flow(deal.start, capex, "buy capex", "capex"),
+        *(Flow(f.date, -f.amount, "buy opex", "opex") for f in monthly_costs(deal, opex)),
     ]
     # Costs are positive here; the residual comes back at the end.
     lease_nominal = sum((f.amount for f in lease), money.ZERO)
@@ -274,8 +279,8 @@ def _lessee(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessee:
     crossover: date | None = None
     leased = owned = money.ZERO
     for day, flows in _by_date(sorted([*lease, *own], key=lambda f: f.date)):
-        leased += sum((f.amount for f in flows if f.label == "lease"), money.ZERO)
-        owned += sum((f.amount for f in flows if f.label != "lease"), money.ZERO)
+        leased += sum((f.amount for f in flows if f.kind == "payment"), money.ZERO)
+        owned += sum((f.amount for f in flows if f.kind != "payment"), money.ZERO)
         if leased > owned:
             crossover = day
             break

@@ -103,7 +103,7 @@ def apply(deal: Deal, scenario: Scenario) -> Applied:
                 else money.format_percent(value)
             )
             notes.append(f"{key} = {shown_value}")
-    if scenario.delay is not None and scenario.delay.count:
+    if scenario.delay is not None:
         current = _validate(_delay(current, scenario.delay, scenario.extend, notes))
     if scenario.terminate is not None:
         current = _validate(_terminate(current, scenario.terminate, notes))
@@ -181,14 +181,18 @@ def _with_end(data: dict[str, Any], end: date) -> None:
 
 
 def _delay(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[str, Any]:
-    data = _data(deal)
     try:
-        start = _shift(deal.start, delay)
-        end = _shift(deal.term_end, delay) if extend else deal.term_end
+        return _delayed(deal, delay, extend, notes)
     except (dates.DateOverflow, OverflowError):
         raise _fail(
-            Codes.TERM_TOO_LONG, f"a delay of {delay} runs past year 9999", ("start",)
+            Codes.TERM_TOO_LONG, f"a delay of {delay} moves a date past year 9999", ("start",)
         ) from None
+
+
+def _delayed(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[str, Any]:
+    data = _data(deal)
+    start = _shift(deal.start, delay)
+    end = _shift(deal.term_end, delay) if extend else deal.term_end
     if start > end:
         raise _fail(
             Codes.END_BEFORE_START,
@@ -196,10 +200,8 @@ def _delay(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[str
             ("start",),
         )
     data["start"] = start
-    if not extend:
-        _with_end(data, end)
-    elif "end" in data:
-        data["end"] = end
+    # An explicit end: "months" from a moved start need not land on the moved end.
+    _with_end(data, end)
     notes.append(
         f"delay {delay}: service starts {start}"
         + (f", the term keeps its length and ends {end}" if extend else f", the end stays {end}")
@@ -222,9 +224,18 @@ def _delay(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[str
             ("payments",),
         )
     data["payments"] = streams
+    # A prepayment is an amount fixed at signing (a percent of the deal as signed); one
+    # due with service moves with it, one already paid before the start does not.
+    amounts = prepayment_amounts(deal)
     data["prepayments"] = [
-        {**p, "on": min(_shift(p.get("on", deal.start), delay), end)}
-        for p in data.get("prepayments", [])
+        {
+            **p,
+            "amount": amounts[i],
+            "on": p["on"]
+            if p.get("on", deal.start) < deal.start
+            else min(_shift(p.get("on", deal.start), delay), end),
+        }
+        for i, p in enumerate(data.get("prepayments", []))
     ]
     for adj in data.get("adjustments", []):
         for key in ("from", "until"):

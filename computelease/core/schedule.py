@@ -158,7 +158,7 @@ def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
         scheduled_total=scheduled_total,
         total=total,
         cap_date=cap_date,
-        cap_cut=scheduled_total - total,
+        cap_cut=sum((r.cap_cut for r in numbered), money.ZERO),
     )
 
 
@@ -201,36 +201,42 @@ def _stream_rows(
     last = stream.until or deal.term_end
     if stream.every == "once":
         assert stream.amount is not None  # the model refuses per_gpu_hour on a single payment
-        factor = _adjustment(deal, anchor)
-        unrounded = stream.amount * factor if factor is not None else stream.amount
-        row = _row(name, index, stream, None, None, anchor, None, money.round_money(unrounded, ccy))
-        yield replace(row, adjustment=factor)
+        # Adjustments scale periodic fees (a delivered share, SLA credits); a single
+        # payment (a setup or termination fee) has no period and is left as written.
+        yield _row(
+            name, index, stream, None, None, anchor, None, money.round_money(stream.amount, ccy)
+        )
         return
     step = STEP_MONTHS[stream.every]
     growth = money.ONE + (stream.escalation or money.ZERO)
     field = "per_gpu_hour" if stream.per_gpu_hour is not None else "amount"
     for period in periods(anchor, last, step, stream.timing):
-        base = _period_amount(deal, stream, period, step)
         # Anniversaries of the anchor fall on period starts, so years passed = months // 12.
         years = period.index * step // 12
-        unrounded = base * growth**years if years else base
-        if period.fraction is not None:
-            unrounded *= period.fraction
+        unrounded = _period_amount(deal, stream, period, step)
+        if years:
+            unrounded *= growth**years
         factor = _adjustment(deal, period.start)
         if factor is not None:
             unrounded *= factor
-        amount = money.round_money(unrounded, ccy)
-        if amount > money.MAX_AMOUNT:
+        # Checked before rounding: an amount past 10^15 need not fit the arithmetic's precision.
+        if unrounded > money.MAX_AMOUNT:
             blame = "escalation" if years and stream.escalation else field
             raise FieldError(
                 Codes.PAYMENT_TOO_LARGE,
-                f"the payment for the period from {period.start} would be "
-                f"{money.format_money(amount, ccy, compact=True)}, above the largest supported "
-                "amount, 10^15",
+                f"the payment for the period from {period.start} would exceed 10^15, "
+                "the largest supported amount",
                 ("payments", index, blame),
             )
         row = _row(
-            name, index, stream, period.start, period.end, period.pay_date, period.fraction, amount
+            name,
+            index,
+            stream,
+            period.start,
+            period.end,
+            period.pay_date,
+            period.fraction,
+            money.round_money(unrounded, ccy),
         )
         yield replace(row, adjustment=factor) if factor is not None else row
 
@@ -245,14 +251,21 @@ def _adjustment(deal: Deal, day: date) -> Decimal | None:
 
 
 def _period_amount(deal: Deal, stream: PaymentStream, period: Period, step: int) -> Decimal:
-    """A full period's amount, before escalation and proration."""
+    """The period's amount before escalation, prorated if the period is cut short.
+
+    A per-GPU-hour stream bills the hours of the days covered: actual days x
+    24, or on the 730-hour basis 730 an hour per calendar month covered, a
+    part month by its days (as unit economics count the term's hours).
+    """
     if stream.amount is not None:
-        return stream.amount
+        if period.fraction is None:
+            return stream.amount
+        return stream.amount * period.fraction
     assert stream.per_gpu_hour is not None and deal.gpus is not None  # checked by the model
     if deal.assumptions.hours_basis == "730":
-        hours = Decimal(730 * step)
+        hours = 730 * dates.month_span(period.start, period.end).months
     else:
-        hours = Decimal(period.full_days * 24)
+        hours = Decimal(period.days * 24)
     return stream.per_gpu_hour * deal.gpus * hours
 
 

@@ -54,7 +54,7 @@ class Grid:
 
 def parse_axis(text: str) -> Axis:
     """``NAME=LOW..HIGH:STEP`` as an axis; raises UsageError with what is wrong."""
-    m = re.fullmatch(r"\s*([^=\s]+)\s*=\s*([^.]+?)\s*\.\.\s*([^:]+?)\s*:\s*(.+?)\s*", text)
+    m = re.fullmatch(r"\s*([^=\s]+)\s*=\s*(.+?)\s*\.\.\s*([^:]+?)\s*:\s*(.+?)\s*", text)
     if m is None:
         raise UsageError(
             f"--vary {text!r}: expected NAME=LOW..HIGH:STEP, such as discount_rate=6%..12%:1%"
@@ -111,6 +111,11 @@ def sensitivity(
     """The metric for every value of ``rows`` (and of ``columns``, for a two-way grid)."""
     settings = settings or Settings()
     as_of = settings.as_of or deal.start
+    if columns is not None and columns.parameter == rows.parameter:
+        raise UsageError(f"--vary: {rows.parameter} is on both axes; vary two different inputs")
+    # A varied discount rate wins over --rate, which applies to every cell otherwise.
+    varied = "discount_rate" in (rows.parameter, columns.parameter if columns else None)
+    rate = None if varied else settings.rate
     out: list[tuple[Cell, ...]] = []
     for r in rows.values:
         line = []
@@ -121,7 +126,7 @@ def sensitivity(
                 if "set" in fields and "set" in extra:
                     extra = {"set": fields["set"] + extra["set"]}
                 fields = {**fields, **extra}
-            line.append(_cell(deal, metric, fields, Settings(as_of=as_of, rate=settings.rate)))
+            line.append(_cell(deal, metric, fields, Settings(as_of=as_of, rate=rate)))
         out.append(tuple(line))
     return Grid(deal, metric, rows, columns, tuple(out))
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from computelease import money
 
@@ -34,13 +35,20 @@ FACTOR_PLACES = 10
 IRR_TOLERANCE = 1e-10
 
 
+FlowKind = Literal["receipt", "payment", "capex", "opex", "residual"]
+
+
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """A dated cash flow: positive in, negative out, from the holder's side."""
+    """A dated cash flow: positive in, negative out, from the holder's side.
+
+    ``kind`` says what it is; ``label`` is for people (a stream's name).
+    """
 
     date: date
     amount: Decimal
     label: str = ""
+    kind: FlowKind = "receipt"
 
 
 class Discounter:

@@ -63,8 +63,10 @@ def compare(
     settings = settings or Settings()
     base = analyse(deal, settings)
     applied = apply(deal, overrides)
-    # The scenario is valued from the base deal's valuation date, so a slip shows as a cost.
-    scenario = analyse(applied.deal, Settings(as_of=base.as_of, rate=settings.rate))
+    # The scenario is valued from the base deal's valuation date, so a slip shows as a cost;
+    # a discount rate the scenario sets wins over --rate, which applies to both otherwise.
+    rate = None if overrides.discount_rate is not None else settings.rate
+    scenario = analyse(applied.deal, Settings(as_of=base.as_of, rate=rate))
     rows = []
     for key in SCENARIO_METRICS:
         m = METRICS[key]

@@ -204,7 +204,7 @@ def check_rows(checks: tuple[CheckResult, ...], fmt: Fmt) -> list[list[str]]:
 
 def lessor_lines(x: Lessor, fmt: Fmt) -> list[Line]:
     lines: list[Line] = [
-        ("Capex (on start)", fmt.money(x.capex), "assumed"),
+        (f"Capex (on {x.capex_date})", fmt.money(x.capex), "assumed"),
         ("Opex per month", fmt.money(x.opex_monthly), "assumed"),
         ("Residual (day after the term)", fmt.money(x.residual), "assumed"),
     ]

@@ -166,6 +166,7 @@ def _commitment(c: Commitment, deal: Deal) -> Json:
         "headline_value": m(c.headline),
         "share_of_headline": _num(c.share),
         "months": _num(c.months),
+        "notes": [] if c.share is not None else ["the headline value is zero: no share of it"],
     }
 
 
@@ -212,6 +213,7 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
         x = b.lessor
         lessor = {
             "capex": m(x.capex),
+            "capex_date": _day(x.capex_date),
             "opex_monthly": m(x.opex_monthly),
             "residual": m(x.residual),
             "discount_rate": _num(x.rate),
@@ -222,7 +224,8 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
             "irr": _irr(x.irr),
             "breakeven_monthly": m(x.breakeven_monthly),
             "flows": [
-                {"date": _day(f.date), "label": f.label, "amount": m(f.amount)} for f in x.flows
+                {"date": _day(f.date), "kind": f.kind, "label": f.label, "amount": m(f.amount)}
+                for f in x.flows
             ],
             "notes": list(x.notes),
         }

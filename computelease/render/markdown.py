@@ -21,11 +21,17 @@ from computelease.render.safe import safe
 
 # Characters that open emphasis, code, links, HTML, cells, strikethrough or a mention.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~@])")
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])://|\bwww\.")
 
 
 def escape(text: str) -> str:
-    """Markdown-inert text: every character with a meaning is backslash-escaped."""
-    return _SPECIAL.sub(r"\\\1", safe(text))
+    """Markdown-inert text: every character with a meaning is backslash-escaped.
+
+    Bare addresses are broken up too (``https:/\\/``, ``www\\.``), so text from a
+    deal file cannot become a link that GitHub makes of it by itself.
+    """
+    text = _SPECIAL.sub(r"\\\1", safe(text))
+    return _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
 
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:

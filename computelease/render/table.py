@@ -164,8 +164,8 @@ def schedule(result: ScheduleResult, path: str, options: RenderOptions) -> Rende
         return "\n".join(lines) + "\n"
     parts: list[RenderableType] = _header(figures.title(deal), figures.subtitle(deal, path))
     parts.append(Text(""))
-    # Stream names and periods wrap; dates and amounts never break.
-    wrap = (1, 2) if result.buckets is None else ()
+    # Stream names, periods and an amount's note (a credit, a cap cut) wrap; dates never do.
+    wrap = (1, 2, 4) if result.buckets is None else ()
     parts += _section(title, _grid(columns, rows, right=right, wrap=wrap))
     parts.append(Text(total, style="bold"))
     parts.extend(_footer([], result.conventions))
