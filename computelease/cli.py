@@ -1,10 +1,12 @@
 """The ``lease`` command line: thin Typer commands and the one error boundary.
 
 Each command loads, calls the core, hands the result to a renderer and
-returns an exit code. :func:`main` is the only place that turns exceptions
-into messages and exit codes (see :class:`~computelease.errors.ExitCode`):
-an invalid deal or a failed check is 1, a usage error 2, a bug 3 (with the
-traceback only under ``--debug``), Ctrl-C 130, and a closed pipe is quiet.
+returns an exit code. :func:`guarded`, wrapped around every command, is the
+one place that turns exceptions into messages and exit codes (see
+:class:`~computelease.errors.ExitCode`): an invalid deal or a failed check is
+1, a usage error 2, a bug 3 (with the traceback only under ``--debug``),
+Ctrl-C 130; a closed pipe is quiet. :func:`main` catches only what happens
+around the commands, while options are parsed.
 
 Heavy modules (pydantic, yaml, rich) are imported inside the commands, so
 ``lease --version`` and ``lease --help`` start fast.
