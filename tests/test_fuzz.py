@@ -16,6 +16,7 @@ not mistaken for a bug in the everyday suite.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import tempfile
@@ -199,11 +200,13 @@ def structure_mutants(draw: st.DrawFn) -> bytes:
         key = path[-1]
         kind = draw(st.sampled_from(["replace", "delete", "duplicate", "nest", "rename"]))
         if kind == "replace":
-            parent[key] = draw(st.sampled_from(SCALARS))
+            # A copy: a list or mapping from SCALARS must not be mutated in place by a later
+            # step, or the next example would draw from a changed pool.
+            parent[key] = copy.deepcopy(draw(st.sampled_from(SCALARS)))
         elif kind == "delete":
             del parent[key]
         elif kind == "duplicate" and isinstance(parent, list):
-            parent.append(parent[key])
+            parent.append(copy.deepcopy(parent[key]))
         elif kind == "nest":
             parent[key] = {"x": parent[key]} if draw(st.booleans()) else [parent[key]]
         elif kind == "rename" and isinstance(parent, dict):
