@@ -7,7 +7,8 @@ also run through ``calc`` in table and JSON form, so a valid-but-strange
 deal cannot crash the core or a renderer.
 
 The normal suite runs a short budget. ``pytest tests/test_fuzz.py --run-slow``
-runs the long one (``FUZZ_EXAMPLES``, default 20,000 per test) and also holds
+runs the long one (``FUZZ_EXAMPLES``, default 20,000; ``FUZZ_PROGRESS=FILE``
+logs a line per input passed) and also holds
 every command on every input to the resource bounds: under 2 s of wall time
 and 200 MiB of Python allocations (measured apart). Those bounds are checked
 only in the opt-in run, on an otherwise idle machine, where a busy machine is
@@ -273,3 +274,8 @@ def test_structure_mutations(lease: Callable[..., Run], data: bytes) -> None:
 @given(st.one_of(byte_mutants(), structure_mutants()))
 def test_long_fuzz(lease: Callable[..., Run], data: bytes) -> None:
     assert_well_behaved(lease, data, bounded=True)
+    progress = os.environ.get("FUZZ_PROGRESS")
+    if progress:
+        # One line per input passed, so a long run's progress can be followed and counted.
+        with open(progress, "a", encoding="utf-8") as log:
+            log.write(f"{time.time():.0f} {len(data)}\n")
