@@ -12,7 +12,7 @@ line boundary turns them into messages and :class:`ExitCode` values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
@@ -147,10 +147,6 @@ def shown(value: object, limit: int = 40) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return repr(text) if isinstance(value, str) else text
-
-
-def count_errors(problems: Iterable[Problem]) -> int:
-    return sum(1 for p in problems if p.severity is Severity.ERROR)
 
 
 FieldPath = tuple[str | int, ...]

@@ -536,10 +536,6 @@ class Scenario(_Model):
     discount_rate: DiscountRate | None = None
     set: Annotated[tuple[tuple[str, str], ...], _parser(_set_paths, scalar=False)] = ()
 
-    @property
-    def is_empty(self) -> bool:
-        return self == Scenario()
-
 
 class Source(_Model):
     title: Name

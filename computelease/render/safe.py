@@ -14,17 +14,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def safe(text: str) -> str:
     """Replace control and format characters (ANSI escapes, bidi overrides) by visible escapes.
 
-    Newlines are kept only where the caller allows them: here they become ``\\n``
-    too, since every caller prints one logical line.
+    Newlines become ``\\x0a`` too: every caller prints one logical line.
     """
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
-
-
-def safe_block(text: str) -> str:
-    """Like :func:`safe` but keeps line breaks, for multi-line notes."""
-    return "\n".join(safe(line) for line in text.splitlines())
 
 
 def _escape(ch: str) -> str:
