@@ -1,17 +1,88 @@
 """computelease: a calculator for AI compute deals, exact to the cent.
 
-The command line (``lease``) is a thin client of this package: load a deal
-with :func:`computelease.loader.load`, compute with :mod:`computelease.core`,
-and render with :mod:`computelease.render`.
+The public API is here, and the ``lease`` command line is a thin client of
+it: anything a command does, a notebook does with the same call::
+
+    from computelease import analyse
+
+    result = analyse("deals/reflection.yaml")
+    report = result.value.deals[0]  # None-checked in real code: see result.problems
+
+Every call returns a frozen result carrying its problems as data (file,
+line, column, code, message); nothing raises for bad input. The names are
+imported lazily, so ``import computelease`` costs almost nothing and
+importing a renderer or a result type never imports the YAML loader.
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from computelease.api import (
+        Axis,
+        CheckRun,
+        Loaded,
+        LoadedDeal,
+        Result,
+        Scenario,
+        Settings,
+        analyse,
+        book,
+        breakeven,
+        check,
+        compare,
+        load,
+        scenario,
+        schedule,
+        sensitivity,
+    )
+    from computelease.errors import Code, ExitCode, Problem, Severity
+    from computelease.fields import Kind
 
 try:
     __version__ = version("computelease")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+__all__ = [
+    "Axis",
+    "CheckRun",
+    "Code",
+    "ExitCode",
+    "Kind",
+    "Loaded",
+    "LoadedDeal",
+    "Problem",
+    "Result",
+    "Scenario",
+    "Settings",
+    "Severity",
+    "__version__",
+    "analyse",
+    "book",
+    "breakeven",
+    "check",
+    "compare",
+    "load",
+    "scenario",
+    "schedule",
+    "sensitivity",
+]
+
+#: The module each public name lives in: the API's, but for problems and field kinds.
+_HOMES = {"Code": "errors", "ExitCode": "errors", "Problem": "errors", "Severity": "errors"}
+_HOMES["Kind"] = "fields"
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module 'computelease' has no attribute {name!r}")
+    module = importlib.import_module(f"computelease.{_HOMES.get(name, 'api')}")
+    return getattr(module, name)
+
+
+def __dir__() -> list[str]:
+    return __all__

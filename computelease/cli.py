@@ -1,10 +1,11 @@
-"""The ``lease`` command line: thin Typer commands and the one error boundary.
+"""The ``lease`` command line: thin Typer commands over the public API, and the error boundary.
 
-Each command loads, calls the core, hands the result to a renderer and
-returns an exit code. :func:`guarded`, wrapped around every command, is the
-one place that turns exceptions into messages and exit codes (see
-:class:`~computelease.errors.ExitCode`): an invalid deal or a failed check is
-1, a usage error 2, a bug 3 (with the traceback only under ``--debug``),
+Every command reads its options (:mod:`computelease.arguments`), calls one
+function of :mod:`computelease.api`, hands the result's value to a renderer,
+reports the result's problems on stderr and exits with the code they call
+for (see :class:`~computelease.errors.ExitCode`). :func:`guarded`, wrapped
+around every command, is the one place that turns exceptions into messages:
+a usage error is 2, a bug 3 (with the traceback only under ``--debug``),
 Ctrl-C 130; a closed pipe is quiet. :func:`main` catches only what happens
 around the commands, while options are parsed.
 
@@ -18,30 +19,18 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 
-from computelease.errors import (
-    Codes,
-    DealInvalid,
-    ExitCode,
-    LeaseError,
-    Problem,
-    Severity,
-    UsageError,
-)
-from computelease.render import OutputFormat, renderer
+from computelease.errors import ExitCode, LeaseError, Problem, UsageError
+from computelease.render import CheckFormat, OutputFormat
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
-    from computelease.core.analysis import Settings
-    from computelease.loader import LoadedDeal
-    from computelease.models import Scenario
-    from computelease.render.model import RenderOptions
+    from computelease.api import Result
+    from computelease.render import Rendered, Renderer
+    from computelease.render.options import RenderOptions
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 invalid deal or failed check; 2 usage error "
@@ -60,18 +49,19 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-
 F = TypeVar("F", bound=Callable[..., None])
+T = TypeVar("T")
 
 
 def guarded(command: F) -> F:
     """The one error boundary, around every command.
 
-    A :class:`LeaseError` becomes its message on stderr and its exit code;
+    A :class:`LeaseError` (a usage error: a bad option value, an output that
+    cannot be written) becomes its message on stderr and its exit code;
     Ctrl-C exits 130; anything else is a bug: a short request to report it,
     the traceback only under ``--debug`` (frames only, never local variables,
-    which would hold deal values), and exit 3. Typer's own usage errors exit 2
-    before a command runs.
+    which would hold deal values), and exit 3. Typer's own usage errors exit
+    2 before a command runs.
     """
 
     @functools.wraps(command)
@@ -81,9 +71,6 @@ def guarded(command: F) -> F:
             command(*args, **kwargs)
         except typer.Exit:
             raise
-        except DealInvalid as exc:
-            _diagnose(exc.problems)
-            raise typer.Exit(_exit_code(exc.problems, strict=False)) from None
         except LeaseError as exc:
             _err(f"lease: error: {exc}")
             raise typer.Exit(exc.exit_code) from None
@@ -141,55 +128,14 @@ def _root(
     ctx.obj = {"debug": debug}
 
 
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-@app.command(epilog=EXIT_CODES_HELP)
-@guarded
-def check(
-    ctx: typer.Context,
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Deal files or folders (searched for *.yaml and *.yml). Default: deals/"
-        ),
-    ] = None,
-    output_format: Annotated[
-        CheckFormat, typer.Option("--format", help="text: one line per problem; json: an array.")
-    ] = CheckFormat.text,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
-    ] = False,
-) -> None:
-    """Validate deal files and check them against their reported figures."""
-    from computelease import checks, loader
-    from computelease.errors import DealInvalid
-    from computelease.render import json as render_json
-    from computelease.render import text as render_text
-
-    if not paths:
-        default = Path("deals")
-        if not default.is_dir():
-            raise UsageError("no paths given and there is no deals/ folder here")
-        paths = [default]
-    found = loader.discover(paths)
-    problems = list(found.problems)
-    for path, shown in found.files:
-        try:
-            loaded = loader.load(path, name=shown)
-        except DealInvalid as exc:
-            problems.extend(exc.problems)
-            continue
-        problems.extend(checks.check(loaded))
-    if output_format is CheckFormat.json:
-        _out(render_json.problems(problems))
-    else:
-        _out(render_text.problems(problems) + render_text.summary(len(found.files), problems))
-    raise typer.Exit(_exit_code(problems, strict=strict))
-
-
+# Options shared by several commands, and the longer ones of each, declared once.
+DealsArgument = Annotated[
+    list[Path],
+    typer.Argument(help="Deal files or folders.", show_default=False, metavar="DEAL..."),
+]
+DealArgument = Annotated[
+    Path, typer.Argument(help="A deal file.", show_default=False, metavar="DEAL")
+]
 FormatOption = Annotated[
     OutputFormat,
     typer.Option(
@@ -231,97 +177,153 @@ SymbolOption = Annotated[
         "--currency-symbol/--no-currency-symbol", help="Show currency marks in tables ($, €)."
     ),
 ]
+ScenarioNameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scenario",
+        metavar="NAME",
+        help="Show the deal as its named scenario (from its scenarios: block) has it.",
+    ),
+]
+PeriodOption = Annotated[
+    str | None,
+    typer.Option("--by", metavar="month|quarter|year", help="Sum the payments by period."),
+]
+OptionsFlag = Annotated[
+    bool, typer.Option("--with-options", help="Include the lessee's option streams.")
+]
+NameOption = Annotated[
+    str | None,
+    typer.Option("--name", metavar="NAME", help="A scenario from the deal's scenarios: block."),
+]
+DelayOption = Annotated[
+    str | None, typer.Option("--delay", metavar="DELAY", help="Service starts later: 3m, 90d, 1y.")
+]
+ExtendFlag = Annotated[bool, typer.Option("--extend", help="With --delay: keep the term's length.")]
+TerminateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--terminate", metavar="earliest|DATE", help="Notice given (earliest allowed, or a date)."
+    ),
+]
+DeliveredOption = Annotated[
+    str | None,
+    typer.Option("--delivered", metavar="SHARE", help="Share of capacity delivered, such as 80%."),
+]
+UptimeOption = Annotated[
+    str | None, typer.Option("--uptime", metavar="RATE", help="Uptime achieved, such as 98.5%.")
+]
+MarketPriceOption = Annotated[
+    str | None,
+    typer.Option("--market-gpu-hour", metavar="PRICE", help="Market price per GPU-hour."),
+]
+MarketDeclineOption = Annotated[
+    str | None,
+    typer.Option("--market-decline", metavar="RATE", help="Annual market price decline."),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", metavar="PATH=VALUE", help="Any field: payments[0].amount=120M. Repeatable."
+    ),
+]
+VaryOption = Annotated[
+    list[str],
+    typer.Option(
+        "--vary",
+        metavar="NAME=LOW..HIGH:STEP",
+        help="An input to vary, written as its option is (discount_rate=6%..12%:1%, "
+        "delay=0m..6m:1m, payments[0].amount=100M..200M:25M); once or twice.",
+    ),
+]
+MetricOption = Annotated[
+    str,
+    typer.Option(
+        "--metric", metavar="NAME", help="What each cell shows (see lease sensitivity --help)."
+    ),
+]
+BookOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by", metavar="year", help="year: a book of revenue by year, scheduled and committed."
+    ),
+]
+LessorOption = Annotated[
+    str | None,
+    typer.Option("--lessor", metavar="NAME", help="Only deals whose lessor starts with NAME."),
+]
+CurrencyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--currency", metavar="CODE", help="Currency to compare in (default: the first deal's)."
+    ),
+]
+FxOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fx", metavar="CODE=RATE", help="Exchange rate: EUR=1.08 is 1 EUR in --currency."
+    ),
+]
 
 
-class Period(StrEnum):
-    month = "month"
-    quarter = "quarter"
-    year = "year"
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def check(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Deal files or folders (searched for *.yaml and *.yml). Default: deals/",
+            metavar="[PATH]...",
+        ),
+    ] = None,
+    output_format: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="text: one line per problem; json: an array."),
+    ] = CheckFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
+) -> None:
+    """Validate deal files and check them against their reported figures."""
+    from computelease import api
+    from computelease.render import reporter
 
-
-class BookPeriod(StrEnum):
-    year = "year"
+    if not paths and not Path("deals").is_dir():
+        raise UsageError("no paths given and there is no deals/ folder here")
+    run = api.check(paths or [Path("deals")])
+    _out(reporter(output_format).check(run))
+    raise typer.Exit(_exit(run.problems, strict=strict))
 
 
 @app.command(epilog=EXIT_CODES_HELP)
 @guarded
 def calc(
     ctx: typer.Context,
-    deals: Annotated[list[Path], typer.Argument(help="Deal files or folders.", show_default=False)],
+    deals: DealsArgument,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     as_of: AsOfOption = None,
     rate: RateOption = None,
     exact: ExactOption = False,
     currency_symbol: SymbolOption = True,
-    scenario: Annotated[
-        str | None,
-        typer.Option(
-            "--scenario",
-            metavar="NAME",
-            help="Show the deal as its named scenario (from its scenarios: block) has it.",
-        ),
-    ] = None,
+    scenario: ScenarioNameOption = None,
 ) -> None:
     """Totals, present value, committed value, unit economics, checks and breakeven."""
-    from computelease import checks
-    from computelease.core.analysis import analyse
-    from computelease.errors import FieldError
-    from computelease.render.model import DealReport
+    from computelease import api, arguments
 
-    settings = _settings(as_of, rate)
-    loaded, problems, files = _load(deals)
-    if scenario is not None:
-        having = [item for item in loaded if scenario in item.deal.scenarios]
-        if loaded and not having:
-            raise UsageError(f"no deal given has a scenario named {scenario!r}")
-        problems.extend(
-            Problem(item.path, None, None, Codes.NO_SCENARIO, f"no scenario named {scenario!r}")
-            for item in loaded
-            if scenario not in item.deal.scenarios
-        )
-        loaded = having
-    reports = []
-    for item in loaded:
-        try:
-            if scenario is not None:
-                applied = checks.apply_named(item, scenario)
-                analysis = analyse(applied.deal, settings)
-                reports.append(
-                    DealReport(item.path, analysis, (), scenario=scenario, notes=applied.notes)
-                )
-                continue
-            analysis = analyse(item.deal, settings)
-        except FieldError as exc:
-            problems.append(item.problem(exc.path, exc.code, exc.message))
-            continue
-        except DealInvalid as exc:
-            problems.extend(exc.problems)
-            continue
-        options = analysis.with_options.schedule if analysis.with_options else None
-        results = checks.reported_checks(
-            item, analysis.base.schedule, analysis.base.totals, options
-        )
-        problems.extend(r.problem for r in results if r.problem is not None)
-        reports.append(DealReport(item.path, analysis, tuple(results)))
-    _diagnose(problems)
-    if reports:
-        module = renderer(output_format)
-        _emit(module.calc(reports, _options(exact, currency_symbol, output)), output, files)
-    raise typer.Exit(_exit_code(problems, strict=False))
+    result = api.analyse(deals, arguments.settings(as_of, rate), scenario=scenario)
+    options = _options(exact, currency_symbol, output)
+    _finish(result, lambda r, value: r.calc(value, options), output_format, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
 @guarded
 def schedule(
     ctx: typer.Context,
-    deal: Annotated[Path, typer.Argument(help="A deal file.", show_default=False)],
-    by: Annotated[
-        Period | None, typer.Option("--by", help="Sum the payments by month, quarter or year.")
-    ] = None,
-    with_options: Annotated[
-        bool, typer.Option("--with-options", help="Include the lessee's option streams.")
-    ] = False,
+    deal: DealArgument,
+    by: PeriodOption = None,
+    with_options: OptionsFlag = False,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     as_of: AsOfOption = None,
@@ -330,28 +332,20 @@ def schedule(
     currency_symbol: SymbolOption = True,
 ) -> None:
     """Every payment: stream, period, date, amount, cumulative, discount factor and PV."""
-    from computelease.core.analysis import schedule_result
+    from computelease import api, arguments
 
-    settings = _settings(as_of, rate)
-    item = _load_one(deal)
-    result = _compute(
-        item,
-        lambda: schedule_result(
-            item.deal, settings, by=by.value if by else None, with_options=with_options
-        ),
-    )
-    module = renderer(output_format)
-    _emit(
-        module.schedule(result, item.path, _options(exact, currency_symbol, output)), output, [deal]
-    )
-    raise typer.Exit(ExitCode.OK)
+    period = arguments.period(_choice("--by", by, ("month", "quarter", "year")))
+    settings = arguments.settings(as_of, rate)
+    result = api.schedule(deal, settings, by=period, with_options=with_options)
+    options = _options(exact, currency_symbol, output)
+    _finish(result, lambda r, value: r.schedule(value, options), output_format, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
 @guarded
 def breakeven(
     ctx: typer.Context,
-    deal: Annotated[Path, typer.Argument(help="A deal file.", show_default=False)],
+    deal: DealArgument,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     as_of: AsOfOption = None,
@@ -360,70 +354,27 @@ def breakeven(
     currency_symbol: SymbolOption = True,
 ) -> None:
     """Lessor payback, NPV and IRR; lease against buy; the lease against the market."""
-    from computelease.core.analysis import breakeven_result
+    from computelease import api, arguments
 
-    settings = _settings(as_of, rate)
-    item = _load_one(deal)
-    result = _compute(item, lambda: breakeven_result(item.deal, settings))
-    module = renderer(output_format)
-    _emit(
-        module.breakeven(result, item.path, _options(exact, currency_symbol, output)),
-        output,
-        [deal],
-    )
-    raise typer.Exit(ExitCode.OK)
+    result = api.breakeven(deal, arguments.settings(as_of, rate))
+    options = _options(exact, currency_symbol, output)
+    _finish(result, lambda r, value: r.breakeven(value, options), output_format, output)
 
 
 @app.command(name="scenario", epilog=EXIT_CODES_HELP)
 @guarded
 def scenario_command(
     ctx: typer.Context,
-    deal: Annotated[Path, typer.Argument(help="A deal file.", show_default=False)],
-    name: Annotated[
-        str | None,
-        typer.Option("--name", metavar="NAME", help="A scenario from the deal's scenarios: block."),
-    ] = None,
-    delay: Annotated[
-        str | None, typer.Option("--delay", help="Service starts later: 3m, 90d, 1y.")
-    ] = None,
-    extend: Annotated[
-        bool, typer.Option("--extend", help="With --delay: keep the term's length.")
-    ] = False,
-    terminate: Annotated[
-        str | None,
-        typer.Option(
-            "--terminate",
-            metavar="earliest|DATE",
-            help="Notice given (earliest allowed, or a date).",
-        ),
-    ] = None,
-    delivered: Annotated[
-        str | None,
-        typer.Option(
-            "--delivered", metavar="SHARE", help="Share of capacity delivered, such as 80%."
-        ),
-    ] = None,
-    uptime: Annotated[
-        str | None, typer.Option("--uptime", metavar="RATE", help="Uptime achieved, such as 98.5%.")
-    ] = None,
-    market_gpu_hour: Annotated[
-        str | None,
-        typer.Option("--market-gpu-hour", metavar="PRICE", help="Market price per GPU-hour."),
-    ] = None,
-    market_decline: Annotated[
-        str | None,
-        typer.Option("--market-decline", metavar="RATE", help="Annual market price decline."),
-    ] = None,
-    discount_rate: Annotated[
-        str | None,
-        typer.Option("--discount-rate", metavar="RATE", help="Discount rate for the scenario."),
-    ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set", metavar="PATH=VALUE", help="Any field: payments[0].amount=120M. Repeatable."
-        ),
-    ] = None,
+    deal: DealArgument,
+    name: NameOption = None,
+    delay: DelayOption = None,
+    extend: ExtendFlag = False,
+    terminate: TerminateOption = None,
+    delivered: DeliveredOption = None,
+    uptime: UptimeOption = None,
+    market_gpu_hour: MarketPriceOption = None,
+    market_decline: MarketDeclineOption = None,
+    set_: SetOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     as_of: AsOfOption = None,
@@ -431,68 +382,31 @@ def scenario_command(
     exact: ExactOption = False,
     currency_symbol: SymbolOption = True,
 ) -> None:
-    """The deal beside a scenario (a slip, an early exit, a shortfall...), with the differences."""
-    from computelease import checks
-    from computelease.core.scenario import ScenarioError
-    from computelease.core.whatif import compare
-    from computelease.models import Scenario, as_data
+    """The deal beside a scenario (a slip, an early exit, a shortfall...), with the differences.
 
-    settings = _settings(as_of, rate)
-    item = _load_one(deal)
-    flags: dict[str, Any] = {
-        "delay": delay,
-        "extend": "true" if extend else None,
-        "terminate": terminate,
-        "delivered": delivered,
-        "uptime": uptime,
-        "market_gpu_hour": market_gpu_hour,
-        "market_decline": market_decline,
-        "discount_rate": discount_rate,
-        "set": _pairs(set_ or []) or None,
-    }
-    given = {key: value for key, value in flags.items() if value is not None}
-    if name is None and not given:
+    --rate values both sides; a scenario that changes the rate itself does so
+    with --set assumptions.discount_rate=8%.
+    """
+    from computelease import api, arguments
+
+    flags: dict[str, Any] = {"delay": delay, "extend": extend or None, "terminate": terminate}
+    flags |= {"delivered": delivered, "uptime": uptime, "market_gpu_hour": market_gpu_hour}
+    flags |= {"market_decline": market_decline, "set": arguments.pairs(set_ or []) or None}
+    overrides = arguments.scenario(flags)
+    if name is None and overrides is None:
         raise UsageError("give a scenario: --name NAME, or overrides such as --delay 3m")
-    base_overrides: dict[str, Any] = {}
-    if name is not None:
-        checks.apply_named(item, name)  # reports the named scenario's own problems in place
-        named = item.deal.scenarios[name]
-        defaults = as_data(Scenario())
-        base_overrides = {k: v for k, v in as_data(named).items() if v != defaults.get(k)}
-    if "set" in given and "set" in base_overrides:
-        # The command line's paths win; the named scenario's other paths stay.
-        given["set"] = {**dict(base_overrides["set"]), **given["set"]}
-    overrides = _scenario({**base_overrides, **given})
-    try:
-        result = compare(item.deal, overrides, settings, name=name)
-    except ScenarioError as exc:
-        if name is not None and not given:
-            raise DealInvalid(checks.scenario_problems(item, name, exc.issues)) from None
-        # Overrides typed on the command line are a usage error, as a bad flag value is.
-        raise UsageError(f"scenario: {exc}") from None
-    module = renderer(output_format)
-    rendered = module.scenario(result, item.path, _options(exact, currency_symbol, output))
-    _emit(rendered, output, [deal])
-    raise typer.Exit(ExitCode.OK)
+    result = api.scenario(deal, overrides, arguments.settings(as_of, rate), name=name)
+    options = _options(exact, currency_symbol, output)
+    _finish(result, lambda r, value: r.scenario(value, options), output_format, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
 @guarded
 def sensitivity(
     ctx: typer.Context,
-    deal: Annotated[Path, typer.Argument(help="A deal file.", show_default=False)],
-    vary: Annotated[
-        list[str],
-        typer.Option(
-            "--vary",
-            metavar="NAME=LOW..HIGH:STEP",
-            help="An input to vary, such as discount_rate=6%..12%:1%; once or twice.",
-        ),
-    ],
-    metric: Annotated[
-        str,
-        typer.Option("--metric", help="What to show in each cell (see lease sensitivity --help)."),
-    ] = "npv_lessor",
+    deal: DealArgument,
+    vary: VaryOption,
+    metric: MetricOption = "npv_lessor",
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     as_of: AsOfOption = None,
@@ -503,56 +417,32 @@ def sensitivity(
     """A one- or two-way grid of a metric, like a spreadsheet data table.
 
     Inputs: discount_rate, market_gpu_hour, market_decline, uptime, delivered,
-    delay (months) or a field path such as payments[0].amount. Metrics: total,
-    total_with_options, months, average_monthly, present_value, committed_value,
-    npv_lessor, npv_lessor_walkaway, irr_lessor, payback_months, unrecovered_capex,
-    pv_lease, lease_advantage, price_per_gpu_hour, price_per_kw_month, overpay_market.
+    delay (3m, 90d), or a numeric field path such as payments[0].amount.
+    Metrics: total, total_with_options, months, average_monthly, present_value,
+    committed_value, npv_lessor, npv_lessor_walkaway, irr_lessor, payback_months,
+    unrecovered_capex, pv_lease, lease_advantage, price_per_gpu_hour,
+    price_per_kw_month, overpay_market.
     """
-    from computelease.core.metrics import metric as find_metric
-    from computelease.core.sensitivity import parse_axis
-    from computelease.core.sensitivity import sensitivity as grid
+    from computelease import api, arguments
 
     if not 1 <= len(vary) <= 2:
         raise UsageError("--vary: give one input (a one-way grid) or two (a two-way grid)")
-    try:
-        chosen = find_metric(metric)
-    except KeyError as exc:
-        raise UsageError(f"--metric: {exc.args[0]}") from None
-    axes = [parse_axis(text) for text in vary]
-    settings = _settings(as_of, rate)
-    item = _load_one(deal)
-    result = grid(item.deal, chosen, axes[0], axes[1] if len(axes) == 2 else None, settings)
-    module = renderer(output_format)
-    rendered = module.sensitivity(result, item.path, _options(exact, currency_symbol, output))
-    _emit(rendered, output, [deal])
-    raise typer.Exit(ExitCode.OK)
+    axes = [arguments.axis(text) for text in vary]
+    settings = arguments.settings(as_of, rate)
+    result = api.sensitivity(deal, metric, axes[0], axes[1] if axes[1:] else None, settings)
+    options = _options(exact, currency_symbol, output)
+    _finish(result, lambda r, value: r.sensitivity(value, options), output_format, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
 @guarded
 def compare(
     ctx: typer.Context,
-    deals: Annotated[list[Path], typer.Argument(help="Deal files or folders.", show_default=False)],
-    by: Annotated[
-        BookPeriod | None,
-        typer.Option("--by", help="year: a book of revenue by year, scheduled and committed."),
-    ] = None,
-    lessor: Annotated[
-        str | None,
-        typer.Option("--lessor", metavar="NAME", help="Only deals whose lessor starts with NAME."),
-    ] = None,
-    currency: Annotated[
-        str | None,
-        typer.Option(
-            "--currency", metavar="CODE", help="Currency to compare in (default: the first deal's)."
-        ),
-    ] = None,
-    fx: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fx", metavar="CODE=RATE", help="Exchange rate: EUR=1.08 is 1 EUR in --currency."
-        ),
-    ] = None,
+    deals: DealsArgument,
+    by: BookOption = None,
+    lessor: LessorOption = None,
+    currency: CurrencyOption = None,
+    fx: FxOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     as_of: AsOfOption = None,
@@ -561,139 +451,59 @@ def compare(
     currency_symbol: SymbolOption = True,
 ) -> None:
     """Deals side by side, or (--by year) a lessor's book of revenue by year."""
-    from computelease.core import book as books
-    from computelease.core.analysis import analyse
-    from computelease.errors import FieldError
+    from computelease import api, arguments
 
-    rates = books.parse_fx(fx or [])
-    settings = _settings(as_of, rate)
-    loaded, problems, files = _load(deals)
-    if lessor is not None:
-        wanted = lessor.casefold()
-        loaded = [d for d in loaded if d.deal.lessor.casefold().startswith(wanted)]
-    analyses = []
-    for item in loaded:
-        try:
-            analyses.append((item.path, analyse(item.deal, settings)))
-        except FieldError as exc:
-            problems.append(item.problem(exc.path, exc.code, exc.message))
-    _diagnose(problems)
-    if analyses:
-        module = renderer(output_format)
-        options = _options(exact, currency_symbol, output)
-        if by is BookPeriod.year:
-            rendered = module.book(books.book(analyses, currency=currency, fx=rates), options)
-        else:
-            rendered = module.compare(books.compare(analyses, currency=currency, fx=rates), options)
-        _emit(rendered, output, files)
-    elif not problems:
-        raise UsageError(
-            "no deal to compare" + (f" with a lessor starting {lessor!r}" if lessor else "")
-        )
-    raise typer.Exit(_exit_code(problems, strict=False))
+    yearly = _choice("--by", by, ("year",)) is not None
+    settings = arguments.settings(as_of, rate)
+    code, rates = arguments.currency(currency), arguments.fx(fx or [])
+    options = _options(exact, currency_symbol, output)
+    if yearly:
+        book = api.book(deals, settings, currency=code, fx=rates, lessor=lessor)
+        _finish(book, lambda r, value: r.book(value, options), output_format, output)
+    table = api.compare(deals, settings, currency=code, fx=rates, lessor=lessor)
+    _finish(table, lambda r, value: r.compare(value, options), output_format, output)
 
 
-def _pairs(items: Sequence[str]) -> dict[str, str]:
-    out = {}
-    for item in items:
-        path, sep, value = item.partition("=")
-        if not sep or not path.strip():
-            raise UsageError(
-                f"--set {item!r}: expected PATH=VALUE, such as payments[0].amount=120M"
-            )
-        out[path.strip()] = value.strip()
-    return out
+def _choice(option: str, value: str | None, choices: Sequence[str]) -> str | None:
+    """An option that takes one of a few words; a usage error says which."""
+    if value is None or value in choices:
+        return value
+    import difflib
 
-
-def _scenario(fields: dict[str, Any]) -> Scenario:
-    """Overrides from the command line as a Scenario; a bad value is a usage error."""
-    from pydantic import ValidationError
-
-    from computelease.models import Scenario, validation_issues
-
-    try:
-        return Scenario.model_validate(fields)
-    except ValidationError as exc:
-        issue = validation_issues(exc)[0]
-        flag = "--" + str(issue.path[0]).replace("_", "-") if issue.path else "scenario"
-        raise UsageError(f"{flag}: {issue.message}") from None
-
-
-T = TypeVar("T")
-
-
-def _compute(item: LoadedDeal, work: Callable[[], T]) -> T:
-    """Run a core computation; a deal the core refuses is reported like ``lease check`` does."""
-    from computelease.errors import DealInvalid, FieldError
-
-    try:
-        return work()
-    except FieldError as exc:
-        raise DealInvalid([item.problem(exc.path, exc.code, exc.message)]) from None
-
-
-def _settings(as_of: str | None, rate: str | None) -> Settings:
-    from decimal import Decimal
-
-    from computelease import dates, money
-    from computelease.core.analysis import Settings
-    from computelease.errors import FieldError
-
-    try:
-        day = dates.parse_date(as_of) if as_of is not None else None
-    except FieldError as exc:
-        raise UsageError(f"--as-of: {exc.message}") from None
-    try:
-        value = (
-            money.parse_rate(rate, low=Decimal(0), high=Decimal(1), what="discount rate")
-            if rate is not None
-            else None
-        )
-    except FieldError as exc:
-        raise UsageError(f"--rate: {exc.message}") from None
-    return Settings(as_of=day, rate=value)
+    close = difflib.get_close_matches(value, choices, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    expected = " or ".join(choices) if len(choices) <= 3 else "one of " + ", ".join(choices)
+    raise UsageError(f"{option}: expected {expected}; got {value!r}{hint}")
 
 
 def _options(exact: bool, symbol: bool, output: Path | None) -> RenderOptions:
     from computelease.output import stdout_is_unicode
-    from computelease.render.model import RenderOptions
+    from computelease.render.options import RenderOptions
 
     return RenderOptions(
         exact=exact, symbol=symbol, unicode=output is not None or stdout_is_unicode()
     )
 
 
-def _load(paths: Sequence[Path]) -> tuple[list[LoadedDeal], list[Problem], list[Path]]:
-    """Every deal the paths name, every problem met on the way, and every deal file found.
+def _finish(
+    result: Result[T],
+    show: Callable[[Renderer, T], Rendered],
+    output_format: OutputFormat,
+    output: Path | None,
+) -> NoReturn:
+    """Report the problems, render what was computed, and exit with the code they call for."""
+    from computelease.render import renderer
 
-    The files found (valid or not) are what ``--output`` must never overwrite.
-    """
-    from computelease import loader
-    from computelease.errors import DealInvalid
-
-    found = loader.discover(paths)
-    problems = list(found.problems)
-    loaded = []
-    for path, shown in found.files:
-        try:
-            loaded.append(loader.load(path, name=shown))
-        except DealInvalid as exc:
-            problems.extend(exc.problems)
-    if not found.files and not found.problems:
-        shown_paths = ", ".join(str(p) for p in paths)
-        raise UsageError(f"no deal files (*.yaml, *.yml) in {shown_paths}")
-    return loaded, problems, [path for path, _ in found.files]
+    _diagnose(result.problems)
+    if result.value is not None:
+        _emit(show(renderer(output_format), result.value), output, result.files)
+    raise typer.Exit(_exit(result.problems))
 
 
-def _load_one(path: Path) -> LoadedDeal:
-    loaded, problems, _ = _load([path])
-    if problems:
-        from computelease.errors import DealInvalid
+def _exit(problems: Sequence[Problem], *, strict: bool = False) -> int:
+    from computelease.errors import exit_code
 
-        raise DealInvalid(problems)
-    if len(loaded) != 1:
-        raise UsageError(f"{path}: expected one deal file, found {len(loaded)}")
-    return loaded[0]
+    return int(exit_code(problems, strict=strict))
 
 
 def _diagnose(problems: Sequence[Problem]) -> None:
@@ -704,25 +514,14 @@ def _diagnose(problems: Sequence[Problem]) -> None:
         _err(render_text.problems(problems))
 
 
-def _emit(rendered: RenderableType, output: Path | None, inputs: Sequence[Path]) -> None:
+def _emit(rendered: Rendered, output: Path | None, inputs: Sequence[str]) -> None:
     from computelease.output import to_text, write_atomic
 
     text = rendered if isinstance(rendered, str) else to_text(rendered, terminal=output is None)
     if output is not None:
-        write_atomic(output, text, inputs)
+        write_atomic(output, text, [Path(p) for p in inputs])
     else:
         _out(text)
-
-
-def _exit_code(problems: Sequence[Problem], *, strict: bool) -> int:
-    """2 if a path could not be read, else 1 for errors (or warnings under --strict), else 0."""
-    if any(p.code == Codes.UNREADABLE for p in problems):
-        return ExitCode.USAGE
-    if any(p.severity is Severity.ERROR for p in problems):
-        return ExitCode.INVALID
-    if strict and any(p.severity is Severity.WARNING for p in problems):
-        return ExitCode.INVALID
-    return ExitCode.OK
 
 
 def _out(text: str) -> None:

@@ -37,10 +37,16 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Code:
-    """A stable diagnostic code such as ``E202``; the letter gives the severity."""
+    """A stable diagnostic code such as ``E202``; the letter gives the severity.
+
+    ``usage`` marks the codes that say the request was wrong rather than a
+    deal: a path that cannot be read, a scenario or an input the deal does not
+    have. The command line exits 2 for them, as for a bad option.
+    """
 
     id: str
     title: str
+    usage: bool = False
 
     @property
     def severity(self) -> Severity:
@@ -51,9 +57,10 @@ class Codes:
     """Every diagnostic code, by name. Codes never change meaning once released."""
 
     # E0xx: the file itself.
-    UNREADABLE = Code("E001", "file cannot be read")
+    UNREADABLE = Code("E001", "file cannot be read", usage=True)
     FILE_TOO_LARGE = Code("E002", "file is larger than the size limit")
     NOT_UTF8 = Code("E003", "file is not valid UTF-8")
+    NO_DEALS = Code("E004", "no deal files found", usage=True)
     # E1xx: YAML syntax and structure.
     YAML_SYNTAX = Code("E101", "YAML syntax error")
     EMPTY = Code("E102", "file holds no deal")
@@ -96,6 +103,13 @@ class Codes:
     REPORTED_MONTHS = Code("E403", "reported term in months does not match")
     REPORTED_DATE = Code("E404", "reported start or end does not match")
     REPORTED_CAPACITY = Code("E405", "capacity differs from the reported capacity")
+    # E5xx: what was asked of a deal that it cannot do (usage errors: exit 2).
+    UNKNOWN_SCENARIO = Code("E501", "no scenario of that name", usage=True)
+    NOT_APPLICABLE = Code("E502", "the deal cannot take this input", usage=True)
+    NO_FX_RATE = Code("E503", "no exchange rate for a currency", usage=True)
+    NOTHING_TO_COMPARE = Code("E504", "no deal to compare", usage=True)
+    UNKNOWN_METRIC = Code("E505", "unknown metric", usage=True)
+    ONE_DEAL = Code("E506", "one deal file expected", usage=True)
     # Warnings and notes.
     SKIPPED = Code("W001", "entry skipped: not a regular file")
     NO_SCENARIO = Code("W002", "deal skipped: it has no scenario of that name")
@@ -113,11 +127,13 @@ class Problem:
     """One finding in one file: where it is, how bad it is, and what to do about it.
 
     ``line`` and ``column`` are 1-based, as editors show them; either may be
-    ``None`` when the problem belongs to the whole file. ``field`` is the
-    dotted path of the offending field (``payments[0].amount``) when known.
+    ``None`` when the problem belongs to the whole file. ``file`` is ``None``
+    for a problem with the request itself ("no deal has a scenario of that
+    name"). ``field`` is the dotted path of the offending field
+    (``payments[0].amount``) when known.
     """
 
-    file: str
+    file: str | None
     line: int | None
     column: int | None
     code: Code
@@ -130,6 +146,9 @@ class Problem:
 
     @property
     def location(self) -> str:
+        """``file:line:col`` as far as known; empty for a problem with the request."""
+        if self.file is None:
+            return ""
         parts = [self.file]
         if self.line is not None:
             parts.append(str(self.line))
@@ -138,7 +157,18 @@ class Problem:
         return ":".join(parts)
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}[{self.code.id}]: {self.message}"
+        where = f"{self.location}: " if self.file is not None else ""
+        return f"{where}{self.severity}[{self.code.id}]: {self.message}"
+
+
+def exit_code(problems: Sequence[Problem], *, strict: bool = False) -> ExitCode:
+    """2 for a usage problem, else 1 for an error (or a warning under ``strict``), else 0."""
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if any(p.code.usage for p in errors):
+        return ExitCode.USAGE
+    if errors or (strict and any(p.severity is Severity.WARNING for p in problems)):
+        return ExitCode.INVALID
+    return ExitCode.OK
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -149,18 +179,8 @@ def shown(value: object, limit: int = 40) -> str:
     return repr(text) if isinstance(value, str) else text
 
 
+#: A path to a field of a deal: ``("payments", 0, "amount")``; see :mod:`computelease.paths`.
 FieldPath = tuple[str | int, ...]
-
-
-def dotted(path: Sequence[str | int]) -> str:
-    """``("payments", 0, "amount")`` -> ``payments[0].amount``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
 
 
 class LeaseError(Exception):
@@ -173,6 +193,21 @@ class UsageError(LeaseError):
     """The command line itself is wrong: a missing path, a bad option value."""
 
     exit_code = ExitCode.USAGE
+
+
+class RequestError(LeaseError):
+    """What was asked of a deal cannot be done with it: an input it lacks, a missing rate.
+
+    Raised by the core; the public API reports it as a usage problem
+    (its code has ``usage`` set) rather than letting it escape.
+    """
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, code: Code, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class DealInvalid(LeaseError):

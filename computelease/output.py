@@ -35,10 +35,11 @@ def to_text(renderable: RenderableType, *, terminal: bool) -> str:
         console = Console(highlight=False, markup=False, emoji=False)
         console.width = max(console.width, MIN_WIDTH)
         # A grid of figures that cannot fit (a book of many deals) is laid out at the width
-        # it needs, for the terminal to wrap or scroll, rather than cropping the figures.
-        needed = required_width(renderable)
-        if needed > console.width:
-            console.width = min(needed, MAX_WIDTH)
+        # it needs, for the terminal to wrap or scroll, rather than cropping the figures;
+        # once wider than the terminal anyway, its labels need not wrap either.
+        least, natural = required_width(renderable)
+        if least > console.width:
+            console.width = min(natural, MAX_WIDTH)
     else:
         console = Console(
             file=io.StringIO(),
@@ -54,13 +55,19 @@ def to_text(renderable: RenderableType, *, terminal: bool) -> str:
     return captured.get()
 
 
-def required_width(renderable: RenderableType) -> int:
-    """The widest ``min_width`` a renderer set on a table: no narrower layout keeps its figures."""
+def required_width(renderable: RenderableType) -> tuple[int, int]:
+    """The width no narrower layout keeps the figures whole in, and the width nothing wraps in.
+
+    Renderers set ``min_width`` on a table of figures (its labels wrapped to
+    their longest word) and may set ``natural_width`` (nothing wrapped).
+    """
     if isinstance(renderable, Group):
-        return max((required_width(r) for r in renderable.renderables), default=0)
+        pairs = [required_width(r) for r in renderable.renderables]
+        return max((p[0] for p in pairs), default=0), max((p[1] for p in pairs), default=0)
     if isinstance(renderable, Table):
-        return renderable.min_width or 0
-    return 0
+        least = renderable.min_width or 0
+        return least, max(least, getattr(renderable, "natural_width", 0))
+    return 0, 0
 
 
 def stdout_is_unicode() -> bool:

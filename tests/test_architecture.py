@@ -1,88 +1,203 @@
-"""The architecture, enforced: imports flow one way, and the core does no I/O.
+"""The architecture, enforced: every module on its own layer, imports flowing one way.
 
-``cli`` -> ``render`` / ``loader`` / ``checks`` -> ``core`` -> ``models`` ->
-``money`` / ``dates`` -> ``errors``. The lower layers never import typer,
+``cli`` -> ``api`` -> ``loader``, ``checks`` -> ``core`` -> ``models`` ->
+``money`` / ``dates`` -> ``errors``; ``render`` takes core results and sits
+below the loader, so it can import neither the loader, the checks nor yaml.
+Each module has its own rank in :data:`ORDER` and may import only modules
+ranked below it, so a sideways import (a renderer reaching for the loader, a
+core module for a renderer) fails here. The lower layers never import typer,
 rich or yaml, never print and never open files.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "computelease"
 
-LAYERS = {
-    "errors": 0,
-    "money": 1,
-    "dates": 1,
-    "models": 2,
-    "core": 3,
-    "loader": 4,
-    "output": 4,
-    "checks": 4,
-    "render": 4,
-    "cli": 5,
-}
-PURE = {"errors", "money", "dates", "models", "core"}
+#: Every module, lowest first. A module may import only the modules before it.
+ORDER = [
+    "errors",
+    "money",
+    "dates",
+    "paths",
+    "fields",
+    "models",
+    "validation",
+    "core",
+    "core.schedule",
+    "core.totals",
+    "core.valuation",
+    "core.commitment",
+    "core.units",
+    "core.breakeven",
+    "core.analysis",
+    "core.scenario",
+    "core.metrics",
+    "core.whatif",
+    "core.sensitivity",
+    "core.book",
+    "core.reported",
+    "core.reports",
+    "render.options",
+    "render.safe",
+    "render.document",
+    "render.table",
+    "render.markdown",
+    "render.json",
+    "render.csv",
+    "render.text",
+    "render",
+    "yamltree",
+    "source",
+    "loader",
+    "checks",
+    "api",
+    "arguments",
+    "output",
+    "cli",
+    "__main__",
+]
+RANK = {name: i for i, name in enumerate(ORDER)}
+PURE = {"errors", "money", "dates", "paths", "fields", "models", "validation"}
 FORBIDDEN_IN_PURE = {"typer", "rich", "yaml", "click", "sys", "os", "pathlib", "io", "subprocess"}
 IO_CALLS = {"print", "open", "input", "read_text", "read_bytes", "write_text", "write_bytes"}
 
 
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE).with_suffix("")
+    parts = rel.parts[:-1] if rel.parts[-1] == "__init__" else rel.parts
+    return ".".join(parts)
+
+
 def modules() -> list[tuple[str, Path]]:
-    out = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        rel = path.relative_to(PACKAGE).with_suffix("")
-        parts = rel.parts
-        if parts[0] in ("__init__", "__main__"):
-            continue
-        out.append((parts[0], path))
-    return out
+    """Every module of the package but the package itself (which exports the API lazily)."""
+    return [(module_name(p), p) for p in sorted(PACKAGE.rglob("*.py")) if module_name(p) != ""]
 
 
 def imports(path: Path) -> set[str]:
+    """Every computelease module ``path`` imports, at the top, in a function or for typing."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-            if node.module == "computelease":
-                found.update(f"computelease.{alias.name}" for alias in node.names)
+            for alias in node.names:
+                # ``from computelease.render import table`` depends on the module render.table;
+                # ``from computelease.money import parse`` on computelease.money.
+                full = f"{node.module}.{alias.name}"
+                found.add(full if full.removeprefix("computelease.") in RANK else node.module)
     return found
 
 
+def internal(name: str) -> str | None:
+    """The module of ORDER that an imported name belongs to, or None if it is not ours."""
+    if not name.startswith("computelease."):
+        return None
+    parts = name.split(".")[1:]
+    while parts and ".".join(parts) not in RANK:
+        parts.pop()
+    return ".".join(parts) if parts else None
+
+
+def is_pure(name: str) -> bool:
+    return name in PURE or name == "core" or name.startswith("core.")
+
+
 def test_every_module_has_a_layer() -> None:
-    assert {top for top, _ in modules()} <= set(LAYERS)
+    names = {name for name, _ in modules()}
+    assert names == set(ORDER), (
+        f"not ranked: {sorted(names - set(ORDER))}; gone: {sorted(set(ORDER) - names)}"
+    )
 
 
-@pytest.mark.parametrize(("top", "path"), modules(), ids=lambda v: str(v))
-def test_imports_flow_one_way(top: str, path: Path) -> None:
-    for name in imports(path):
-        if not name.startswith("computelease."):
-            continue
-        target = name.split(".")[1]
-        if target.startswith("__"):  # the package itself: __version__
-            continue
-        assert LAYERS[target] <= LAYERS[top], f"{path.name} ({top}) imports {name}"
+def violations(name: str, path: Path) -> list[str]:
+    """The imports of module ``name`` (at ``path``) that do not reach below its rank."""
+    out = []
+    for imported in sorted(imports(path)):
+        target = internal(imported)
+        if target is not None and target != name and RANK[target] >= RANK[name]:
+            out.append(f"{name} imports {imported} ({target} is not below it)")
+    return out
+
+
+@pytest.mark.parametrize(("name", "path"), modules(), ids=lambda v: str(v))
+def test_imports_flow_one_way(name: str, path: Path) -> None:
+    assert violations(name, path) == []
 
 
 @pytest.mark.parametrize(
-    ("top", "path"), [(t, p) for t, p in modules() if t in PURE], ids=lambda v: str(v)
+    ("name", "path"), [(n, p) for n, p in modules() if is_pure(n)], ids=lambda v: str(v)
 )
-def test_pure_layers_do_no_io(top: str, path: Path) -> None:
-    roots = {name.split(".")[0] for name in imports(path)}
-    assert not roots & FORBIDDEN_IN_PURE, f"{path.name} imports {roots & FORBIDDEN_IN_PURE}"
+def test_pure_layers_do_no_io(name: str, path: Path) -> None:
+    roots = {imported.split(".")[0] for imported in imports(path)}
+    assert not roots & FORBIDDEN_IN_PURE, f"{name} imports {roots & FORBIDDEN_IN_PURE}"
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-            assert name not in IO_CALLS, f"{path.name}:{node.lineno} calls {name}"
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            assert called not in IO_CALLS, f"{name}:{node.lineno} calls {called}"
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [(n, p) for n, p in modules() if n.startswith("render")],
+    ids=lambda v: str(v),
+)
+def test_renderers_never_import_the_loader_the_checks_or_yaml(name: str, path: Path) -> None:
+    banned = {"yaml", "computelease.loader", "computelease.checks", "computelease.api"}
+    banned |= {"computelease.yamltree", "computelease.source", "computelease.cli"}
+    found = {i for i in imports(path) if i.split(".")[0] == "yaml" or internal(i) is not None}
+    hits = {i for i in found if i == "yaml" or any(i.startswith(b) for b in banned)}
+    assert not hits, f"{name} imports {sorted(hits)}"
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("render.table", "from computelease.loader import load\n"),
+        ("render.json", "def f() -> None:\n    from computelease import checks\n"),
+        ("core.schedule", "from computelease.render import table\n"),
+        ("render.document", "import computelease.render.table\n"),
+    ],
+)
+def test_a_sideways_import_fails(tmp_path: Path, name: str, source: str) -> None:
+    """The rule above is not vacuous: each of these imports breaks it."""
+    bad = tmp_path / "module.py"
+    bad.write_text(source, encoding="utf-8")
+    assert violations(name, bad)
 
 
 def test_every_module_has_a_docstring() -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         assert ast.get_docstring(tree), f"{path} has no module docstring"
+
+
+def _loaded_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+def test_import_computelease_is_cheap_and_exports_lazily() -> None:
+    loaded = _loaded_after("import computelease")
+    assert not {"yaml", "pydantic", "rich", "typer", "computelease.api"} & loaded
+    loaded = _loaded_after("from computelease import analyse")
+    assert "computelease.api" in loaded
+
+
+def test_renderers_and_result_types_do_not_import_yaml() -> None:
+    loaded = _loaded_after(
+        "import computelease.render.table, computelease.render.json, computelease.render.csv, "
+        "computelease.render.markdown, computelease.core.reports, computelease.core.sensitivity"
+    )
+    assert "yaml" not in loaded
+    assert "computelease.loader" not in loaded

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from computelease import loader
+from computelease import loader, source
 from computelease.errors import Codes, DealInvalid, Problem
 from tests.conftest import MINIMAL
 
@@ -231,7 +231,7 @@ def test_discover_searches_folders_and_reports_skips(tmp_path: Path) -> None:
     (tmp_path / "dir.yaml").mkdir()
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "c.yaml").write_text(MINIMAL)
-    found = loader.discover([tmp_path, tmp_path / "a.yaml", tmp_path / "missing"])
+    found = source.discover([tmp_path, tmp_path / "a.yaml", tmp_path / "missing"])
     assert [shown for _, shown in found.files] == [
         str(tmp_path / "a.yaml"),
         str(tmp_path / "sub" / "b.yml"),

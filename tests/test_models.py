@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from computelease import loader, money
 from computelease.errors import Code, Codes, DealInvalid
-from computelease.models import Deal, keys_at
+from computelease.models import Deal
+from computelease.paths import keys_at
 from tests.conftest import MINIMAL
 
 
@@ -178,10 +179,15 @@ def test_the_python_api_accepts_decimals_and_refuses_floats() -> None:
 
 
 def test_keys_at_walks_nested_models() -> None:
-    assert "amount" in keys_at(("payments", 0))
-    assert "from" in keys_at(("payments", 3))
-    assert keys_at(("assumptions", "lessor")) == ("capex", "capex_date", "opex_monthly", "residual")
-    assert keys_at(("nope",)) == ()
+    assert "amount" in keys_at(Deal, ("payments", 0))
+    assert "from" in keys_at(Deal, ("payments", 3))
+    assert keys_at(Deal, ("assumptions", "lessor")) == (
+        "capex",
+        "capex_date",
+        "opex_monthly",
+        "residual",
+    )
+    assert keys_at(Deal, ("nope",)) == ()
 
 
 def test_percent_prepayment_is_kept_as_a_share(write: Callable[..., Path]) -> None:

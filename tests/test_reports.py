@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from computelease.render import KINDS, OutputFormat, renderer
+from computelease.render import OutputFormat, Renderer, renderer
 from computelease.render import json as render_json
 from tests.conftest import GOLDENS, MINIMAL, ROOT, Run
 
@@ -81,7 +81,7 @@ def test_calc_shows_the_figures_a_memo_needs(lease: Callable[..., Run]) -> None:
 
 def test_json_carries_the_contract_keys_and_exact_strings(lease: Callable[..., Run]) -> None:
     doc = json.loads(lease("calc", REFLECTION, "-f", "json").stdout)
-    assert doc["format_version"] == 1
+    assert doc["format_version"] == 2
     assert doc["deal"]["id"] == "reflection"
     totals = doc["totals"]
     assert totals["total"] == "6300000000.00"
@@ -307,9 +307,11 @@ def test_no_color_and_force_color(lease: Callable[..., Run]) -> None:
 
 
 def test_every_format_renders_every_command() -> None:
+    kinds = [name for name in vars(Renderer) if not name.startswith("_")]
+    assert kinds == ["calc", "schedule", "breakeven", "scenario", "sensitivity", "compare", "book"]
     for fmt in OutputFormat:
         module = renderer(fmt)
-        for kind in KINDS:
+        for kind in kinds:
             assert callable(getattr(module, kind, None)), f"{fmt} has no {kind}"
 
 

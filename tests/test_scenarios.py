@@ -12,16 +12,21 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from computelease import loader
+from computelease.arguments import axis as parse_axis
+from computelease.arguments import fx as parse_fx
 from computelease.core.analysis import Settings, analyse
-from computelease.core.book import book, compare, parse_fx
+from computelease.core.book import book, compare
 from computelease.core.commitment import commitment
 from computelease.core.metrics import METRICS, metric
 from computelease.core.scenario import ScenarioError, apply, sla_credit
 from computelease.core.schedule import build_schedule
-from computelease.core.sensitivity import parse_axis, sensitivity
+from computelease.core.sensitivity import sensitivity
 from computelease.core.whatif import compare as compare_scenario
-from computelease.errors import Codes, UsageError
-from computelease.models import Delay, Scenario
+from computelease.errors import Codes, RequestError, UsageError
+from computelease.fields import Delay
+from computelease.models import Scenario
+from computelease.money import CURRENCIES
+from computelease.render.document import axis_labels
 from tests.conftest import DEALS
 from tests.test_schedule import deal
 
@@ -159,7 +164,7 @@ def test_assumption_overrides() -> None:
 
 
 def test_the_comparison_values_both_sides_from_the_base_date() -> None:
-    c = compare_scenario(REFLECTION, scenario(delay="3m"))
+    c = compare_scenario(analyse(REFLECTION), scenario(delay="3m"))
     rows = {r.metric.name: r for r in c.rows}
     assert rows["total"].difference == D("-450000000.00")
     assert rows["present_value"].difference is not None and rows["present_value"].difference < 0
@@ -210,7 +215,7 @@ def test_sla_credits_never_exceed_their_cap(uptime: Decimal, credit: Decimal, ca
 
 def test_two_way_grid_cells_equal_single_runs() -> None:
     rows, columns = parse_axis("discount_rate=6%..12%:3%"), parse_axis("market_gpu_hour=5..9:2")
-    grid = sensitivity(REFLECTION, metric("npv_lessor_walkaway"), rows, columns)
+    grid = sensitivity(analyse(REFLECTION), metric("npv_lessor_walkaway"), rows, columns)
     for i, rate in enumerate(rows.values):
         for j, price in enumerate(columns.values):
             single = analyse(
@@ -221,11 +226,11 @@ def test_two_way_grid_cells_equal_single_runs() -> None:
 
 
 def test_grid_cells_say_why_they_are_empty() -> None:
-    grid = sensitivity(deal(), metric("npv_lessor"), parse_axis("discount_rate=5%..6%:1%"))
+    grid = sensitivity(analyse(deal()), metric("npv_lessor"), parse_axis("discount_rate=5%..6%:1%"))
     assert [c.why for row in grid.cells for c in row] == [
         "no lessor capex (assumptions.lessor.capex)"
     ] * 2
-    grid = sensitivity(REFLECTION, metric("total"), parse_axis("delay=0..60:30"))
+    grid = sensitivity(analyse(REFLECTION), metric("total"), parse_axis("delay=0..60m:30m"))
     assert grid.cells[0][0].value == D("6300000000.00")
     assert grid.cells[2][0].value is None and "past the end of the term" in str(
         grid.cells[2][0].why
@@ -248,16 +253,19 @@ def test_bad_axes(text: str, message: str) -> None:
     assert message in str(info.value)
 
 
-def test_axis_values_and_labels() -> None:
+def test_axis_values_and_labels_are_written_as_their_options_are() -> None:
+    usd = CURRENCIES["USD"]
     axis = parse_axis("discount_rate=6%..8%:1%")
     assert axis.values == (D("0.06"), D("0.07"), D("0.08"))
-    assert axis.labels == ("6%", "7%", "8%")
-    assert parse_axis("payments[0].amount=100M..200M:50M").labels == (
-        "100000000",
-        "150000000",
-        "200000000",
-    )
-    assert parse_axis("delay=0..6:3").labels == ("0m", "3m", "6m")
+    assert axis_labels(axis, usd) == ("6%", "7%", "8%")
+    amounts = parse_axis("payments[0].amount=100M..200M:50M")
+    assert amounts.values == (D("100000000"), D("150000000"), D("200000000"))
+    assert axis_labels(amounts, usd) == ("$100.0M", "$150.0M", "$200.0M")
+    months = parse_axis("delay=0..6m:3m")
+    assert (months.values, months.unit) == ((D(0), D(3), D(6)), "months")
+    assert axis_labels(months, usd) == ("0m", "3m", "6m")
+    days = parse_axis("delay=0d..60d:30d")
+    assert axis_labels(days, usd) == ("0d", "30d", "60d")
 
 
 def test_book_by_year_with_committed_revenue() -> None:
@@ -273,9 +281,10 @@ def test_book_by_year_with_committed_revenue() -> None:
 
 def test_currencies_need_an_exchange_rate() -> None:
     euro = deal(currency="EUR")
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(RequestError) as info:
         compare([("r", analyse(REFLECTION)), ("e", analyse(euro))])
-    assert "give an exchange rate" in str(info.value) and "--fx EUR=1.08" in str(info.value)
+    assert info.value.code is Codes.NO_FX_RATE
+    assert "give an exchange rate" in str(info.value) and "EUR=1.08 means" in str(info.value)
     c = compare([("r", analyse(REFLECTION)), ("e", analyse(euro))], fx=parse_fx(["EUR=1.10"]))
     totals = {m.name: values for m, values in c.rows}["total"]
     assert totals[1] == (D("13200.00"), None)
@@ -336,7 +345,7 @@ def test_a_slip_keeps_the_capex_where_it_was_spent() -> None:
     lessor = applied.deal.assumptions.lessor
     assert lessor is not None and lessor.capex_date == date(2026, 7, 1)
     assert applied.deal.assumptions.market_date == date(2026, 7, 1)
-    c = compare_scenario(REFLECTION, scenario(delay="3m"))
+    c = compare_scenario(analyse(REFLECTION), scenario(delay="3m"))
     npv = next(r for r in c.rows if r.metric.name == "npv_lessor")
     assert npv.difference is not None and npv.difference < 0
     payback = next(r for r in c.rows if r.metric.name == "payback_months")

@@ -138,7 +138,7 @@ def test_a_bad_scenario_in_a_file_is_reported_at_its_line(
 
 def test_sensitivity_one_way_and_errors(lease: Callable[..., Run]) -> None:
     run = lease(
-        "sensitivity", REFLECTION, "--vary", "delay=0..6:3", "--metric", "total", "-f", "csv"
+        "sensitivity", REFLECTION, "--vary", "delay=0..6m:3m", "--metric", "total", "-f", "csv"
     )
     assert run.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
@@ -180,7 +180,8 @@ def test_compare_refuses_mixed_currencies_without_rates(
     euro = write(MINIMAL + "currency: EUR\n", "euro.yaml")
     run = lease("compare", REFLECTION, euro)
     assert run.exit_code == 2
-    assert "give an exchange rate for each (--fx EUR=1.08" in run.stderr
+    assert "give an exchange rate for each (EUR=1.08 means 1 EUR = 1.08 USD)" in run.stderr
+    assert "error[E503]" in run.stderr
     fine = lease("compare", REFLECTION, euro, "--fx", "EUR=1.10", "-f", "json")
     assert fine.exit_code == 0
     totals = {m["name"]: m["values"] for m in json.loads(fine.stdout)["metrics"]}["total"]
@@ -226,7 +227,16 @@ def test_a_varied_or_overridden_rate_wins_over_rate(lease: Callable[..., Run]) -
     cells = [row[0]["value"] for row in json.loads(run.stdout)["cells"]]
     assert cells == ["6300000000.00", "5376532135.39"]
     doc = json.loads(
-        lease("scenario", REFLECTION, "--discount-rate", "0%", "--rate", "10%", "-f", "json").stdout
+        lease(
+            "scenario",
+            REFLECTION,
+            "--set",
+            "assumptions.discount_rate=0%",
+            "--rate",
+            "10%",
+            "-f",
+            "json",
+        ).stdout
     )
     pv = {m["name"]: m for m in doc["metrics"]}["present_value"]
     assert (pv["base"], pv["scenario"]) == ("5376532135.39", "6300000000.00")

@@ -40,6 +40,11 @@ class View:
 
 @dataclass(frozen=True)
 class Analysis:
+    """Every figure of one deal, computed once: what ``lease calc`` shows.
+
+    The properties are shortcuts to the figures most often read first.
+    """
+
     deal: Deal
     as_of: date
     rate: Decimal | None
@@ -53,12 +58,34 @@ class Analysis:
     notes: tuple[str, ...]
     conventions: tuple[str, ...]
 
+    @property
+    def schedule(self) -> Schedule:
+        """The base schedule (options excluded), every payment in date order."""
+        return self.base.schedule
+
+    @property
+    def total(self) -> Decimal:
+        """What the base schedule pays over the term (the headline)."""
+        return self.base.totals.total
+
+    @property
+    def present_value(self) -> Decimal | None:
+        """XNPV of the base schedule at the rate from the valuation date; None without a rate."""
+        return self.base.valuation.present_value if self.base.valuation else None
+
+    @property
+    def committed_value(self) -> Decimal:
+        """What is owed if the termination right is used as early as allowed."""
+        return self.commitment.committed_value
+
 
 @dataclass(frozen=True)
 class ScheduleResult:
     """What ``lease schedule`` shows: one schedule, its present values, maybe aggregated."""
 
     deal: Deal
+    #: Where the deal came from (its file), for reports.
+    source: str
     rate: Decimal | None
     as_of: date
     view: View
@@ -72,6 +99,7 @@ class BreakevenResult:
     """What ``lease breakeven`` shows: the three blocks and the totals they rest on."""
 
     deal: Deal
+    source: str
     rate: Decimal | None
     as_of: date
     totals: Totals
@@ -120,7 +148,7 @@ def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
         rate_source=source,
         base=base,
         with_options=options,
-        commitment=commitment(base.schedule),
+        commitment=commitment(base.schedule, as_of),
         units=unit_economics(deal, base.totals),
         breakeven=breakeven(base.schedule, rate, as_of),
         notes=tuple(notes),
@@ -137,6 +165,7 @@ def schedule_result(
     *,
     by: str | None = None,
     with_options: bool = False,
+    source: str = "",
 ) -> ScheduleResult:
     """One schedule with its present values; ``by`` sums it by month, quarter or year."""
     settings = settings or Settings()
@@ -149,6 +178,7 @@ def schedule_result(
         buckets = aggregate(shown.schedule, by, values)
     return ScheduleResult(
         deal=deal,
+        source=source or str(deal.id),
         rate=rate,
         as_of=as_of,
         view=shown,
@@ -159,7 +189,9 @@ def schedule_result(
 
 
 @money.exact
-def breakeven_result(deal: Deal, settings: Settings | None = None) -> BreakevenResult:
+def breakeven_result(
+    deal: Deal, settings: Settings | None = None, *, source: str = ""
+) -> BreakevenResult:
     """The lessor, lessee and market blocks of ``deal``."""
     settings = settings or Settings()
     rate, _ = discount_rate(deal, settings)
@@ -167,6 +199,7 @@ def breakeven_result(deal: Deal, settings: Settings | None = None) -> BreakevenR
     base = build_schedule(deal)
     return BreakevenResult(
         deal=deal,
+        source=source or str(deal.id),
         rate=rate,
         as_of=as_of,
         totals=totals(base),
@@ -220,14 +253,20 @@ def conventions(
         lines.append(
             "Committed value: notice given on the first day allowed, effective after the notice "
             "period; the last period prorated by days covered; fee and prepayments paid added; "
-            "options excluded."
+            "options excluded"
+            + (
+                f"; valued on {as_of}, after the start, it is what remains: notice given then "
+                "at the earliest, payments due from then on."
+                if as_of > deal.start
+                else "."
+            )
         )
     if "breakeven" in parts:
         lines.append(
             "Breakeven: capex on the start date (or capex_date), opex on the first day of each "
             "month (a stub month prorated), residual on the day after the term; NPVs at the "
             "valuation date, earlier flows compounded forward; IRR by Excel's XIRR convention, "
-            "found by bisection to 1e-10 (an approximation)."
+            "found by bisection to within 1e-10."
         )
         if deal.assumptions.market_gpu_hour is not None:
             lines.append(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from computelease import money
 from computelease.core.analysis import Analysis
 from computelease.core.metrics import METRICS, Metric, Reading
-from computelease.errors import FieldError, UsageError
+from computelease.errors import Codes, FieldError, RequestError
 
 #: The metrics ``lease compare`` shows, in order.
 COMPARE_METRICS = (
@@ -42,7 +42,9 @@ class Side:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class DealComparison:
+    """Deals side by side: one reading of each metric per deal, in one currency."""
+
     currency: money.Currency
     fx: Mapping[str, Decimal]
     sides: tuple[Side, ...]
@@ -67,22 +69,23 @@ class Book:
 def sides(
     analyses: Sequence[tuple[str, Analysis]], currency: str | None, fx: Mapping[str, Decimal]
 ) -> tuple[money.Currency, tuple[Side, ...]]:
-    """Each deal with its exchange rate; refuses a currency with no rate given."""
+    """Each deal with its exchange rate; refuses (RequestError) a currency with no rate given."""
     if not analyses:
-        raise UsageError("nothing to compare: no valid deal was given")
+        raise RequestError(Codes.NOTHING_TO_COMPARE, "nothing to compare: no valid deal was given")
     try:
         target = money.currency((currency or analyses[0][1].deal.currency).upper())
     except FieldError as exc:
-        raise UsageError(f"--currency: {exc.message}") from None
+        raise RequestError(Codes.NO_FX_RATE, exc.message) from None
     missing = sorted(
         {a.deal.currency for _, a in analyses if a.deal.currency != target.code} - set(fx)
     )
     if missing:
         codes = ", ".join(missing)
-        example = f"--fx {missing[0]}=1.08"
-        raise UsageError(
+        raise RequestError(
+            Codes.NO_FX_RATE,
             f"the deals are in {target.code} and {codes}; give an exchange rate for each "
-            f"({example} means 1 {missing[0]} = 1.08 {target.code}) or compare them apart"
+            f"({missing[0]}=1.08 means 1 {missing[0]} = 1.08 {target.code}) "
+            "or compare them apart",
         )
     out = tuple(
         Side(
@@ -132,7 +135,7 @@ def compare(
     *,
     currency: str | None = None,
     fx: Mapping[str, Decimal] | None = None,
-) -> Comparison:
+) -> DealComparison:
     """One column per deal, one row per metric of :data:`COMPARE_METRICS`."""
     fx = dict(fx or {})
     target, columns = sides(analyses, currency, fx)
@@ -140,7 +143,7 @@ def compare(
     for key in COMPARE_METRICS:
         m = METRICS[key]
         rows.append((m, tuple(_convert(m.read(s.analysis), m, s, target) for s in columns)))
-    return Comparison(target, fx, columns, tuple(rows))
+    return DealComparison(target, fx, columns, tuple(rows))
 
 
 @money.exact
@@ -170,21 +173,3 @@ def book(
         scheduled_total=tuple(sum(t.values(), money.ZERO) for t in scheduled),
         committed_total=tuple(sum(t.values(), money.ZERO) for t in committed),
     )
-
-
-def parse_fx(items: Sequence[str]) -> dict[str, Decimal]:
-    """``["EUR=1.08", ...]`` as ``{"EUR": Decimal("1.08")}``; raises UsageError when malformed."""
-    out: dict[str, Decimal] = {}
-    for item in items:
-        code, sep, rate_text = item.partition("=")
-        try:
-            ccy = money.currency(code.strip().upper())
-            rate = money.parse_number(rate_text, what="exchange rate")
-        except FieldError as exc:
-            raise UsageError(f"--fx {item!r}: {exc.message}") from None
-        if not sep or rate <= 0:
-            raise UsageError(
-                f"--fx {item!r}: expected CODE=RATE with a positive rate, such as EUR=1.08"
-            )
-        out[ccy.code] = rate
-    return out

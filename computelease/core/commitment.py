@@ -8,6 +8,12 @@ every payment for a period that starts before it, the last one prorated by
 the days covered, plus the termination fee, plus any prepayment already paid.
 Who holds the right (``by``) does not change the figure.
 
+Valued on a later date (``as_of`` after the start), the commitment is what
+remains: notice is given on that date if it is later than the earliest
+allowed, and only payments due on or after it count, against the payments
+still scheduled from it. On or before the start it is the commitment at
+signing, prepayments made before service included.
+
 Options are never committed, so the committed value is computed on the base
 schedule.
 """
@@ -15,12 +21,13 @@ schedule.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from computelease import dates, money
-from computelease.core.schedule import Row, Schedule
+from computelease.core.schedule import Schedule, ScheduleRow
 from computelease.core.totals import MONTH_PLACES
 
 #: Places kept for the committed share of the headline (0.141321 = 14.1321%).
@@ -32,11 +39,15 @@ class Commitment:
     """The committed value of a deal against its headline value.
 
     Without a termination right the whole term is committed: ``early`` is
-    False and ``committed_value`` is the total.
+    False and ``committed_value`` is the total (of what remains, when
+    ``remaining``).
     """
 
     has_right: bool
     early: bool
+    #: The date the commitment is measured from; ``remaining`` when that is after the start.
+    as_of: date
+    remaining: bool
     notice_date: date | None
     effective_end: date | None
     last_day: date
@@ -46,6 +57,7 @@ class Commitment:
     prepaid: Decimal
     fee: Decimal
     committed_value: Decimal
+    #: The headline the share is of: the total, or what is still scheduled from ``as_of``.
     headline: Decimal
     share: Decimal | None
     months: Decimal
@@ -54,21 +66,32 @@ class Commitment:
 
 
 @money.exact
-def commitment(schedule: Schedule) -> Commitment:
+def commitment(schedule: Schedule, as_of: date | None = None) -> Commitment:
     """The committed value of ``schedule`` (a base schedule) under its deal's termination right."""
     deal = schedule.deal
     ccy = deal.ccy
     term = deal.termination
-    headline = schedule.total
+    as_of = as_of or deal.start
+    remaining = as_of > deal.start
+    rows = [r for r in schedule.rows if not remaining or r.date >= as_of]
+    headline = sum((r.amount for r in rows), money.ZERO)
     if term is None:
-        return _whole_term(schedule, has_right=False)
-    notice = term.not_before or deal.start
+        return _whole_term(schedule, rows, as_of, remaining, has_right=False)
+    notice = max(term.not_before or deal.start, as_of)
     effective_end = notice + timedelta(days=term.notice_days)
     if effective_end > deal.term_end:
-        return _whole_term(schedule, has_right=True, notice=notice, effective_end=effective_end)
+        return _whole_term(
+            schedule,
+            rows,
+            as_of,
+            remaining,
+            has_right=True,
+            notice=notice,
+            effective_end=effective_end,
+        )
     payments = prepaid = money.ZERO
     by_year: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
-    for row in schedule.rows:
+    for row in rows:
         owed = owed_part(row.amount, row, effective_end, ccy)
         if owed is None:
             continue
@@ -82,10 +105,13 @@ def commitment(schedule: Schedule) -> Commitment:
     last_day = effective_end - dates.ONE_DAY
     if fee:
         by_year[last_day.year] += fee
-    months = dates.month_span(deal.start, last_day).months if last_day >= deal.start else money.ZERO
+    first = as_of if remaining else deal.start
+    months = dates.month_span(first, last_day).months if last_day >= first else money.ZERO
     return Commitment(
         has_right=True,
         early=True,
+        as_of=as_of,
+        remaining=remaining,
         notice_date=notice,
         effective_end=effective_end,
         last_day=last_day,
@@ -102,7 +128,9 @@ def commitment(schedule: Schedule) -> Commitment:
     )
 
 
-def owed_part(value: Decimal, row: Row, effective_end: date, ccy: money.Currency) -> Decimal | None:
+def owed_part(
+    value: Decimal, row: ScheduleRow, effective_end: date, ccy: money.Currency
+) -> Decimal | None:
     """The part of ``value`` (a row's amount, or its credit) for service before ``effective_end``.
 
     All of it for a period that ends before, a share by days covered for the
@@ -121,6 +149,9 @@ def owed_part(value: Decimal, row: Row, effective_end: date, ccy: money.Currency
 
 def _whole_term(
     schedule: Schedule,
+    rows: Iterable[ScheduleRow],
+    as_of: date,
+    remaining: bool,
     *,
     has_right: bool,
     notice: date | None = None,
@@ -128,14 +159,19 @@ def _whole_term(
 ) -> Commitment:
     deal = schedule.deal
     term = deal.termination
-    total = schedule.total
-    prepaid = sum((r.amount for r in schedule.rows if r.kind == "prepayment"), money.ZERO)
+    counted = list(rows)
+    total = sum((r.amount for r in counted), money.ZERO)
+    prepaid = sum((r.amount for r in counted if r.kind == "prepayment"), money.ZERO)
     by_year: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
-    for row in schedule.rows:
+    for row in counted:
         by_year[row.date.year] += row.amount
+    first = as_of if remaining else deal.start
+    months = dates.month_span(first, deal.term_end).months if first <= deal.term_end else 0
     return Commitment(
         has_right=has_right,
         early=False,
+        as_of=as_of,
+        remaining=remaining,
         notice_date=notice,
         effective_end=effective_end,
         last_day=deal.term_end,
@@ -147,6 +183,6 @@ def _whole_term(
         committed_value=total,
         headline=total,
         share=money.ONE if total else None,
-        months=money.round_to(dates.month_span(deal.start, deal.term_end).months, MONTH_PLACES),
+        months=money.round_to(Decimal(months), MONTH_PLACES),
         by_year=tuple(sorted(by_year.items())),
     )

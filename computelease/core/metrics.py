@@ -20,16 +20,23 @@ from computelease.core.scenario import apply
 from computelease.core.units import Figure
 from computelease.models import Scenario
 
-Kind = Literal["money", "price", "rate", "months", "count"]
+MetricKind = Literal["money", "price", "rate", "months", "count"]
 Reading = tuple[Decimal | None, str | None]
 
 
 @dataclass(frozen=True)
 class Metric:
+    """A named figure of an analysis; ``read`` gives it, or None and the reason.
+
+    ``words`` reads a sign for people where a minus would mislead: the
+    phrases for a positive and a negative value, ``{}`` standing for the size.
+    """
+
     name: str
     label: str
-    kind: Kind
+    kind: MetricKind
     read: Callable[[Analysis], Reading]
+    words: tuple[str, str] | None = None
 
 
 def _money(value: Decimal | None, why: str) -> Reading:
@@ -157,11 +164,17 @@ METRICS: dict[str, Metric] = {
         ),
         Metric("npv_lessor", "Lessor NPV", "money", _npv),
         Metric("npv_lessor_walkaway", "Lessor NPV if the tenant walks away", "money", _walkaway),
-        Metric("irr_lessor", "Lessor IRR (approximate)", "rate", _irr),
+        Metric("irr_lessor", "Lessor IRR", "rate", _irr),
         Metric("payback_months", "Lessor payback (months)", "months", _payback),
         Metric("unrecovered_capex", "Lessor capex unrecovered", "money", _unrecovered),
         Metric("pv_lease", "Tenant: PV of leasing", "money", _lessee("pv_lease")),
-        Metric("lease_advantage", "Tenant: PV saved by leasing", "money", _lessee("advantage")),
+        Metric(
+            "lease_advantage",
+            "Tenant: leasing against buying, in PV",
+            "money",
+            _lessee("advantage"),
+            ("saves {}", "costs {} more"),
+        ),
         Metric(
             "price_per_gpu_hour",
             "Price per GPU-hour",
@@ -174,7 +187,13 @@ METRICS: dict[str, Metric] = {
             "price",
             lambda a: _figure(a.units.price_per_kw_month),
         ),
-        Metric("overpay_market", "Paid above a falling market", "money", _overpay),
+        Metric(
+            "overpay_market",
+            "Paid against a falling market",
+            "money",
+            _overpay,
+            ("{} above", "{} below"),
+        ),
     )
 }
 

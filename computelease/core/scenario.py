@@ -22,7 +22,6 @@ then ``delay``, ``terminate``, ``delivered`` and ``uptime``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,11 +30,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from computelease import dates, money
+from computelease import dates, money, paths
 from computelease.core.commitment import owed_part
 from computelease.core.schedule import build_schedule, prepayment_amounts
-from computelease.errors import Code, Codes, ExitCode, FieldPath, LeaseError, dotted
-from computelease.models import Deal, Delay, Located, Scenario, as_data, validation_issues
+from computelease.errors import Code, Codes, ExitCode, FieldError, FieldPath, LeaseError
+from computelease.fields import Delay
+from computelease.models import Deal, Scenario, as_data
+from computelease.validation import Located, validation_issues
 
 
 class ScenarioError(LeaseError):
@@ -54,7 +55,7 @@ class ScenarioError(LeaseError):
 
 
 def _where(path: FieldPath) -> str:
-    return f"{dotted(path)}: " if path else ""
+    return f"{paths.dotted(path)}: " if path else ""
 
 
 def _fail(code: Code, message: str, path: FieldPath = ()) -> ScenarioError:
@@ -128,45 +129,36 @@ def _validate(data: dict[str, Any]) -> Deal:
         raise ScenarioError(validation_issues(exc)) from None
 
 
-_STEP = re.compile(r"([a-z_]+)(?:\[([0-9]+)\])?")
-
-
 def _assign(data: dict[str, Any], path: str, value: str) -> None:
     """Set ``payments[0].amount``-style ``path`` in ``data`` to ``value`` (text, parsed later)."""
+    try:
+        steps = paths.parse(path)
+    except FieldError as exc:
+        raise _fail(exc.code, exc.message) from None
     target: Any = data
-    steps = path.split(".")
-    walked: list[str | int] = []
     for i, step in enumerate(steps):
-        m = _STEP.fullmatch(step)
-        if m is None:
-            raise _fail(Codes.BAD_TEXT, f"{path!r} is not a field path such as payments[0].amount")
-        key, index = m[1], m[2]
         last = i == len(steps) - 1
-        if not isinstance(target, dict):
+        where = steps[: i + 1]
+        if isinstance(step, int):
+            count = len(target) if isinstance(target, list) else 0
+            if not isinstance(target, list) or step >= count:
+                name = paths.dotted(steps[:i])
+                raise _fail(
+                    Codes.OUT_OF_RANGE,
+                    f"{path}: {name} has {count} entr{'y' if count == 1 else 'ies'}, no [{step}]",
+                    where,
+                )
+        elif not isinstance(target, dict):
             raise _fail(
-                Codes.WRONG_TYPE, f"{path}: {'.'.join(steps[:i])} holds no fields", tuple(walked)
+                Codes.WRONG_TYPE, f"{path}: {paths.dotted(steps[:i])} holds no fields", where
             )
-        walked.append(key)
-        if index is None:
-            if last:
-                target[key] = value
-                return
-            target = target.setdefault(key, {})
-            continue
-        items = target.get(key)
-        position = int(index)
-        if not isinstance(items, list) or position >= len(items):
-            count = len(items) if isinstance(items, list) else 0
-            raise _fail(
-                Codes.OUT_OF_RANGE,
-                f"{path}: {key} has {count} entr{'y' if count == 1 else 'ies'}, no [{position}]",
-                tuple(walked),
-            )
-        walked.append(position)
         if last:
-            items[position] = value
+            target[step] = value
             return
-        target = items[position]
+        nxt = steps[i + 1]
+        if isinstance(step, str) and step not in target:
+            target[step] = [] if isinstance(nxt, int) else {}
+        target = target[step]
 
 
 def _shift(day: date, delay: Delay) -> date:
@@ -388,7 +380,11 @@ def _terminate(deal: Deal, when: date | str, notes: list[str]) -> dict[str, Any]
     notes.append(
         f"terminated: notice {end - timedelta(days=term.notice_days)} + {term.notice_days} days, "
         f"service to {last}"
-        + (f", fee {money.decimal_text(term.fee)} paid {last}" if term.fee else "")
+        + (
+            f", fee {money.format_money(term.fee, deal.ccy, compact=True)} paid {last}"
+            if term.fee
+            else ""
+        )
     )
     return _truncate(deal, last, term.fee, notes)
 

@@ -80,7 +80,7 @@ def periods(
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
+class ScheduleRow:
     """One line of a schedule.
 
     ``scheduled`` is the payment as the stream computes it, rounded once;
@@ -114,7 +114,7 @@ class Schedule:
 
     deal: Deal
     with_options: bool
-    rows: tuple[Row, ...]
+    rows: tuple[ScheduleRow, ...]
     #: Sum of the scheduled payments before the cap (prepayments excluded: they move money).
     scheduled_total: Decimal
     #: Sum of the rows: what is paid over the term.
@@ -145,7 +145,7 @@ def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
     if deal.prepayments:
         rows = _prepay(deal, rows)
 
-    numbered: list[Row] = []
+    numbered: list[ScheduleRow] = []
     cumulative = money.ZERO
     for n, row in enumerate(rows, start=1):
         cumulative += row.amount
@@ -162,9 +162,9 @@ def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
     )
 
 
-def _capped_rows(deal: Deal, with_options: bool) -> tuple[list[Row], Decimal, date | None]:
+def _capped_rows(deal: Deal, with_options: bool) -> tuple[list[ScheduleRow], Decimal, date | None]:
     """Every stream's rows merged by date, the total before the cap, and where the cap binds."""
-    rows: list[Row] = []
+    rows: list[ScheduleRow] = []
     for index, stream in enumerate(deal.payments):
         if stream.option and not with_options:
             continue
@@ -195,7 +195,7 @@ def _prepayment_amount(deal: Deal, index: int, base_total: Decimal) -> Decimal:
 
 def _stream_rows(
     deal: Deal, index: int, stream: PaymentStream, ccy: money.Currency
-) -> Iterator[Row]:
+) -> Iterator[ScheduleRow]:
     name = deal.stream_name(index)
     anchor = stream.from_ or deal.start
     last = stream.until or deal.term_end
@@ -278,8 +278,8 @@ def _row(
     pay: date,
     fraction: Decimal | None,
     amount: Decimal,
-) -> Row:
-    return Row(
+) -> ScheduleRow:
+    return ScheduleRow(
         stream=name,
         kind="payment",
         source=index,
@@ -293,8 +293,8 @@ def _row(
     )
 
 
-def _apply_cap(rows: list[Row], cap: Decimal) -> tuple[list[Row], date | None]:
-    out: list[Row] = []
+def _apply_cap(rows: list[ScheduleRow], cap: Decimal) -> tuple[list[ScheduleRow], date | None]:
+    out: list[ScheduleRow] = []
     paid = money.ZERO
     binds: date | None = None
     for row in rows:
@@ -307,7 +307,7 @@ def _apply_cap(rows: list[Row], cap: Decimal) -> tuple[list[Row], date | None]:
     return out, binds
 
 
-def _prepay(deal: Deal, rows: list[Row]) -> list[Row]:
+def _prepay(deal: Deal, rows: list[ScheduleRow]) -> list[ScheduleRow]:
     """Add each prepayment as a row and credit it against the payments due on or after it.
 
     Prepayments are credited in date order, each against what the earlier
@@ -321,7 +321,7 @@ def _prepay(deal: Deal, rows: list[Row]) -> list[Row]:
     due_dates = [rows[i].date for i in payments]
     left = [_units(rows[i].amount, ccy) for i in payments]
     credited = [0] * len(payments)
-    extra: list[Row] = []
+    extra: list[ScheduleRow] = []
     order = sorted(range(len(deal.prepayments)), key=lambda i: deal.prepayments[i].on or deal.start)
     for index in order:
         pre = deal.prepayments[index]
@@ -360,8 +360,8 @@ def _prepay(deal: Deal, rows: list[Row]) -> list[Row]:
     return sorted([*extra, *out], key=lambda r: (r.date, r.kind != "prepayment"))
 
 
-def _prepayment_row(index: int, on: date, amount: Decimal) -> Row:
-    return Row(
+def _prepayment_row(index: int, on: date, amount: Decimal) -> ScheduleRow:
+    return ScheduleRow(
         stream=f"prepayment[{index}]",
         kind="prepayment",
         source=index,

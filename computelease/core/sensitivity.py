@@ -1,40 +1,61 @@
 """Sensitivity grids: one metric over one or two varied inputs, like a spreadsheet data table.
 
-An axis is written ``NAME=LOW..HIGH:STEP``: ``discount_rate=6%..12%:1%``,
-``market_gpu_hour=3..8:1``, ``delay=0..6:1`` (months), or any field path,
-``payments[0].amount=100M..200M:25M``. Each cell is the deal with that
-scenario applied, analysed like any other; a cell whose metric cannot be
-computed carries the reason instead of a number.
+An :class:`Axis` varies one input over a list of values: a scenario override
+(``discount_rate``, ``market_gpu_hour``, ``market_decline``, ``uptime``,
+``delivered``, ``delay``) or any numeric field of the deal by its path
+(``payments[0].amount``). Each cell is the deal with that scenario applied,
+analysed like any other; a cell whose metric cannot be computed carries the
+reason instead of a number. Reading an axis from text (``6%..12%:1%``) is the
+command line's business; here values are exact already.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final, Literal
 
-from computelease import money
-from computelease.core.analysis import Settings, analyse
+from pydantic import ValidationError
+
+from computelease import money, paths
+from computelease.core.analysis import Analysis, analyse
 from computelease.core.metrics import Metric
 from computelease.core.scenario import ScenarioError, apply
-from computelease.errors import FieldError, UsageError
-from computelease.models import Deal, Delay, Scenario, path_problem
+from computelease.core.whatif import settings_for
+from computelease.errors import Codes, FieldError, RequestError
+from computelease.fields import Delay, Kind
+from computelease.models import Deal, Scenario
+from computelease.validation import validation_issues
 
 #: Largest number of values on one axis.
-MAX_STEPS = 50
-#: Inputs that map to a scenario override of the same name; anything else is a field path.
-OVERRIDES = ("discount_rate", "market_gpu_hour", "market_decline", "uptime", "delivered")
+MAX_STEPS: Final = 50
+#: Inputs that map to a scenario override of the same name, and what each holds.
+OVERRIDES: Final[dict[str, Kind]] = {
+    "discount_rate": Kind.RATE,
+    "market_gpu_hour": Kind.MONEY,
+    "market_decline": Kind.RATE,
+    "uptime": Kind.RATE,
+    "delivered": Kind.RATE,
+    "delay": Kind.DELAY,
+}
+#: The block of the deal each override needs, if any.
+NEEDS: Final = {"uptime": ("sla", "an sla block"), "delivered": ("delivery", "a delivery block")}
+#: Kinds of field a path may vary: numbers only.
+VARIABLE: Final = frozenset({Kind.MONEY, Kind.RATE, Kind.COUNT, Kind.NUMBER})
 
 
 @dataclass(frozen=True)
 class Axis:
-    """One varied input: its name, the values taken, and how each is written for people."""
+    """One varied input and its values, exact: fractions for rates, amounts for money.
+
+    A ``delay`` axis counts ``unit`` (months or days); every other axis has
+    no unit. ``kind`` says how the values are read and shown.
+    """
 
     parameter: str
+    kind: Kind
     values: tuple[Decimal, ...]
-    labels: tuple[str, ...]
-    percent: bool
+    unit: Literal["months", "days"] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,78 +65,97 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class Grid:
+class SensitivityGrid:
+    """One metric for every value of ``rows`` (and of ``columns``, for a two-way grid)."""
+
     deal: Deal
+    source: str
     metric: Metric
     rows: Axis
     columns: Axis | None
     cells: tuple[tuple[Cell, ...], ...]
 
 
-def parse_axis(text: str) -> Axis:
-    """``NAME=LOW..HIGH:STEP`` as an axis; raises UsageError with what is wrong."""
-    m = re.fullmatch(r"\s*([^=\s]+)\s*=\s*(.+?)\s*\.\.\s*([^:]+?)\s*:\s*(.+?)\s*", text)
-    if m is None:
-        raise UsageError(
-            f"--vary {text!r}: expected NAME=LOW..HIGH:STEP, such as discount_rate=6%..12%:1%"
+def input_kind(parameter: str) -> Kind:
+    """What an input holds: an override's kind, or the kind of the field a path names.
+
+    Raises RequestError (E502) for a name that is neither, or a field that is
+    not a number (a date, a name).
+    """
+    if parameter in OVERRIDES:
+        return OVERRIDES[parameter]
+    why = paths.problem(parameter, Deal)
+    if why is not None:
+        raise RequestError(
+            Codes.NOT_APPLICABLE,
+            f"{parameter}: not an input ({why}); vary {', '.join(OVERRIDES)} "
+            "or a field path such as payments[0].amount",
         )
-    name, low_text, high_text, step_text = m.groups()
-    if name not in (*OVERRIDES, "delay") and path_problem(name):
-        raise UsageError(
-            f"--vary {name}: not an input ({path_problem(name)}); use {', '.join(OVERRIDES)}, "
-            "delay, or a field path such as payments[0].amount"
+    field = paths.field_at(Deal, paths.parse(parameter))
+    kind = paths.metadata_of(field.annotation, Kind) if field is not None else None
+    if not isinstance(kind, Kind) or kind not in VARIABLE:
+        raise RequestError(
+            Codes.NOT_APPLICABLE, f"{parameter}: not a number, so it cannot be varied"
         )
-    percent = all(t.endswith("%") for t in (low_text, high_text, step_text))
-    try:
-        low, high, step = (_number(t, percent) for t in (low_text, high_text, step_text))
-    except FieldError as exc:
-        raise UsageError(f"--vary {text!r}: {exc.message}") from None
-    if step <= 0 or high < low:
-        raise UsageError(f"--vary {text!r}: the step must be positive and LOW at most HIGH")
-    count = int((high - low) / step) + 1
-    if count > MAX_STEPS:
-        raise UsageError(f"--vary {text!r}: {count} values; at most {MAX_STEPS} per axis")
-    values = tuple(low + step * i for i in range(count))
-    if percent:
-        labels = tuple(money.format_percent(v) for v in values)
-    else:
-        labels = tuple(money.decimal_text(v) + ("m" if name == "delay" else "") for v in values)
-    return Axis(name, values, labels, percent)
+    return kind
 
 
-def _number(text: str, percent: bool) -> Decimal:
-    if percent:
-        return money.parse_number(text[:-1], what="percent") / 100
-    return money.parse_money(text.lstrip("$€£¥₩"), None)
+def check_axis(deal: Deal, axis: Axis) -> None:
+    """Refuse (RequestError) an axis this deal cannot take: an input it lacks the block for."""
+    kind = input_kind(axis.parameter)
+    if kind is not axis.kind:
+        raise RequestError(
+            Codes.NOT_APPLICABLE, f"{axis.parameter} holds a {kind.value}, not a {axis.kind.value}"
+        )
+    if not 1 <= len(axis.values) <= MAX_STEPS:
+        raise RequestError(
+            Codes.NOT_APPLICABLE,
+            f"{axis.parameter}: {len(axis.values)} values; give 1 to {MAX_STEPS} per axis",
+        )
+    if axis.kind is Kind.DELAY and any(v != v.to_integral_value() or v < 0 for v in axis.values):
+        raise RequestError(
+            Codes.NOT_APPLICABLE, f"{axis.parameter}: a delay is a whole number of months or days"
+        )
+    block = NEEDS.get(axis.parameter)
+    if block is not None and getattr(deal, block[0]) is None:
+        raise RequestError(
+            Codes.NOT_APPLICABLE, f"{axis.parameter} needs {block[1]}, and the deal has none"
+        )
 
 
 def _overrides(axis: Axis, value: Decimal) -> dict[str, Any]:
-    if axis.parameter == "delay":
-        if value != value.to_integral_value():
-            raise UsageError("--vary delay: whole months only")
-        return {"delay": Delay(int(value), "months")}
+    if axis.kind is Kind.DELAY:
+        return {"delay": Delay(int(value), axis.unit or "months")}
     if axis.parameter in OVERRIDES:
         return {axis.parameter: value}
-    text = f"{money.decimal_text(value * 100)}%" if axis.percent else money.decimal_text(value)
-    return {"set": ((axis.parameter, text),)}
+    text = f"{money.decimal_text(value * 100)}%" if axis.kind is Kind.RATE else None
+    return {"set": ((axis.parameter, text or money.decimal_text(value)),)}
 
 
 @money.exact
 def sensitivity(
-    deal: Deal,
+    base: Analysis,
     metric: Metric,
     rows: Axis,
     columns: Axis | None = None,
-    settings: Settings | None = None,
-) -> Grid:
-    """The metric for every value of ``rows`` (and of ``columns``, for a two-way grid)."""
-    settings = settings or Settings()
-    as_of = settings.as_of or deal.start
+    *,
+    source: str = "",
+) -> SensitivityGrid:
+    """The metric for every value of ``rows`` (and of ``columns``, for a two-way grid).
+
+    ``base`` is the deal analysed as given: every cell is valued from its
+    valuation date. Raises RequestError for an axis the deal cannot take or
+    the same input on both axes.
+    """
+    deal = base.deal
+    for axis in (rows, columns):
+        if axis is not None:
+            check_axis(deal, axis)
     if columns is not None and columns.parameter == rows.parameter:
-        raise UsageError(f"--vary: {rows.parameter} is on both axes; vary two different inputs")
-    # A varied discount rate wins over --rate, which applies to every cell otherwise.
-    varied = "discount_rate" in (rows.parameter, columns.parameter if columns else None)
-    rate = None if varied else settings.rate
+        raise RequestError(
+            Codes.NOT_APPLICABLE,
+            f"{rows.parameter} is on both axes; vary two different inputs",
+        )
     out: list[tuple[Cell, ...]] = []
     for r in rows.values:
         line = []
@@ -126,20 +166,22 @@ def sensitivity(
                 if "set" in fields and "set" in extra:
                     extra = {"set": fields["set"] + extra["set"]}
                 fields = {**fields, **extra}
-            line.append(_cell(deal, metric, fields, Settings(as_of=as_of, rate=rate)))
+            line.append(_cell(base, metric, fields))
         out.append(tuple(line))
-    return Grid(deal, metric, rows, columns, tuple(out))
+    return SensitivityGrid(deal, source or str(deal.id), metric, rows, columns, tuple(out))
 
 
-def _cell(deal: Deal, metric: Metric, fields: dict[str, Any], settings: Settings) -> Cell:
+def _cell(base: Analysis, metric: Metric, fields: dict[str, Any]) -> Cell:
+    """One cell: the deal with these overrides, valued as a scenario of it is (a varied
+    discount rate wins over the rate given, which values every other cell)."""
     try:
-        scenario = Scenario.model_validate(fields)
-        analysis = analyse(apply(deal, scenario).deal, settings)
+        overrides = Scenario.model_validate(fields)
+        analysis = analyse(apply(base.deal, overrides).deal, settings_for(base, overrides))
     except ScenarioError as exc:
         return Cell(None, str(exc))
     except FieldError as exc:
         return Cell(None, exc.message)
-    except ValueError as exc:  # pydantic's ValidationError for an override's value
-        return Cell(None, str(exc).splitlines()[-1].strip())
+    except ValidationError as exc:  # an override's value the scenario refuses
+        return Cell(None, "; ".join(issue.message for issue in validation_issues(exc)))
     value, why = metric.read(analysis)
     return Cell(value, why)

@@ -30,7 +30,12 @@ class Totals:
     cap: Decimal | None
     cap_date: date | None
     cap_cut: Decimal
+    #: Rows that move money: the payments, and the prepayments among them.
     payments: int
+    prepayments: int
+    #: Payments a prepayment covered in full, and payments the cap cut to zero: no money moves.
+    covered: int
+    capped: int
     days: int
     months: Decimal
     average_monthly: Decimal
@@ -55,6 +60,13 @@ def totals(schedule: Schedule) -> Totals:
         cap_date=schedule.cap_date,
         cap_cut=schedule.cap_cut,
         payments=schedule.payments,
+        prepayments=sum(1 for r in schedule.rows if r.kind == "prepayment" and r.amount),
+        covered=sum(1 for r in schedule.rows if r.kind == "payment" and not r.amount and r.credit),
+        capped=sum(
+            1
+            for r in schedule.rows
+            if r.kind == "payment" and not r.amount and not r.credit and r.cap_cut
+        ),
         days=dates.days_inclusive(deal.start, deal.term_end),
         months=money.round_to(exact_months, MONTH_PLACES),
         average_monthly=money.round_money(schedule.total / exact_months, deal.ccy),

@@ -13,11 +13,11 @@ from computelease import money
 from computelease.core.analysis import Analysis, Settings, analyse
 from computelease.core.metrics import METRICS, Metric, Reading
 from computelease.core.scenario import apply
-from computelease.models import Deal, Scenario
+from computelease.models import Scenario
 
 
 @dataclass(frozen=True)
-class Row:
+class MetricRow:
     """One metric for the base deal and the scenario, and the difference where both exist."""
 
     metric: Metric
@@ -27,15 +27,16 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class ScenarioComparison:
     """A scenario beside its base deal."""
 
+    source: str
     name: str | None
     overrides: Scenario
     notes: tuple[str, ...]
     base: Analysis
     scenario: Analysis
-    rows: tuple[Row, ...]
+    rows: tuple[MetricRow, ...]
 
 
 #: The metrics a scenario is judged by, in the order shown.
@@ -55,22 +56,39 @@ SCENARIO_METRICS = (
 )
 
 
+#: The field a scenario sets its own discount rate through, besides its override.
+RATE_PATH = "assumptions.discount_rate"
+
+
+def settings_for(base: Analysis, overrides: Scenario) -> Settings:
+    """How a scenario of ``base`` is valued: from the same date, and at the same rate.
+
+    The valuation date is the base deal's, so a slip shows as a cost. A rate
+    the caller gave values both sides, unless the scenario sets a discount
+    rate of its own: then the scenario's wins.
+    """
+    given = base.rate if base.rate_source == "override" else None
+    sets_rate = overrides.discount_rate is not None or any(p == RATE_PATH for p, _ in overrides.set)
+    return Settings(as_of=base.as_of, rate=None if sets_rate else given)
+
+
 @money.exact
 def compare(
-    deal: Deal, overrides: Scenario, settings: Settings | None = None, *, name: str | None = None
-) -> Comparison:
-    """The base deal and the scenario, analysed from the same valuation date and rate."""
-    settings = settings or Settings()
-    base = analyse(deal, settings)
+    base: Analysis, overrides: Scenario, *, name: str | None = None, source: str = ""
+) -> ScenarioComparison:
+    """The base deal (analysed) and the scenario, valued from the same date and rate.
+
+    Raises ScenarioError when the overrides cannot be applied to the deal.
+    """
+    deal = base.deal
     applied = apply(deal, overrides)
-    # The scenario is valued from the base deal's valuation date, so a slip shows as a cost;
-    # a discount rate the scenario sets wins over --rate, which applies to both otherwise.
-    rate = None if overrides.discount_rate is not None else settings.rate
-    scenario = analyse(applied.deal, Settings(as_of=base.as_of, rate=rate))
+    scenario = analyse(applied.deal, settings_for(base, overrides))
     rows = []
     for key in SCENARIO_METRICS:
         m = METRICS[key]
         before, after = m.read(base), m.read(scenario)
         diff = after[0] - before[0] if before[0] is not None and after[0] is not None else None
-        rows.append(Row(m, before, after, diff))
-    return Comparison(name, overrides, applied.notes, base, scenario, tuple(rows))
+        rows.append(MetricRow(m, before, after, diff))
+    return ScenarioComparison(
+        source or str(deal.id), name, overrides, applied.notes, base, scenario, tuple(rows)
+    )

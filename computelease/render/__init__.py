@@ -1,16 +1,32 @@
-"""Renderers: one module per output format, each turning the same result objects into text.
+"""Renderers: one module per output format, each laying out the same results.
 
 Renderers never compute and never print: ``table`` returns rich renderables,
-the others return strings, and the command line decides where they go. Each
-format module provides a function for each of KINDS; the registry
-below maps a format name to its module, and a test keeps it exhaustive.
+the others return strings, and the command line decides where they go. A
+format module is a :class:`Renderer`, with one function per report kind;
+:func:`renderer` is the registry, importing a format only when it is asked
+for. mypy checks that every format module has every function with the right
+signature (a module missing one is not a :class:`Renderer`), and that the
+registry covers every :class:`OutputFormat`. ``lease check`` reporters are
+the same over one :class:`~computelease.core.reports.CheckRun`.
 """
 
 from __future__ import annotations
 
-import importlib
 from enum import StrEnum
-from types import ModuleType
+from typing import TYPE_CHECKING, Protocol, assert_never
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from computelease.core.analysis import BreakevenResult, ScheduleResult
+    from computelease.core.book import Book, DealComparison
+    from computelease.core.reports import CalcReport, CheckRun
+    from computelease.core.sensitivity import SensitivityGrid
+    from computelease.core.whatif import ScenarioComparison
+    from computelease.render.options import RenderOptions
+
+    #: What a renderer returns: text, or a rich renderable for the terminal.
+    Rendered = str | RenderableType
 
 
 class OutputFormat(StrEnum):
@@ -20,10 +36,68 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
-#: The functions every format module provides.
-KINDS = ("calc", "schedule", "breakeven", "scenario", "sensitivity", "compare", "book")
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
-def renderer(fmt: OutputFormat) -> ModuleType:
+class Renderer(Protocol):
+    """One output format: a function for each kind of report."""
+
+    def calc(self, report: CalcReport, options: RenderOptions, /) -> Rendered: ...
+
+    def schedule(self, result: ScheduleResult, options: RenderOptions, /) -> Rendered: ...
+
+    def breakeven(self, result: BreakevenResult, options: RenderOptions, /) -> Rendered: ...
+
+    def scenario(self, result: ScenarioComparison, options: RenderOptions, /) -> Rendered: ...
+
+    def sensitivity(self, result: SensitivityGrid, options: RenderOptions, /) -> Rendered: ...
+
+    def compare(self, result: DealComparison, options: RenderOptions, /) -> Rendered: ...
+
+    def book(self, result: Book, options: RenderOptions, /) -> Rendered: ...
+
+
+class Reporter(Protocol):
+    """One format of ``lease check`` findings."""
+
+    def check(self, run: CheckRun, /) -> str: ...
+
+
+def renderer(fmt: OutputFormat) -> Renderer:
     """The module that renders ``fmt``, imported only when asked for."""
-    return importlib.import_module(f"computelease.render.{fmt.value}")
+    match fmt:
+        case OutputFormat.table:
+            from computelease.render import table
+
+            return table
+        case OutputFormat.json:
+            from computelease.render import json
+
+            return json
+        case OutputFormat.csv:
+            from computelease.render import csv
+
+            return csv
+        case OutputFormat.markdown:
+            from computelease.render import markdown
+
+            return markdown
+        case _:  # pragma: no cover - mypy proves the match exhaustive
+            assert_never(fmt)
+
+
+def reporter(fmt: CheckFormat) -> Reporter:
+    """The module that reports ``lease check`` findings as ``fmt``."""
+    match fmt:
+        case CheckFormat.text:
+            from computelease.render import text
+
+            return text
+        case CheckFormat.json:
+            from computelease.render import json
+
+            return json
+        case _:  # pragma: no cover - mypy proves the match exhaustive
+            assert_never(fmt)

@@ -15,12 +15,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from computelease.core.analysis import BreakevenResult, ScheduleResult
-from computelease.core.book import Book
-from computelease.core.book import Comparison as DealComparison
-from computelease.core.sensitivity import Grid as SensitivityGrid
-from computelease.core.whatif import Comparison as WhatIf
+from computelease.core.book import Book, DealComparison
+from computelease.core.reports import CalcReport
+from computelease.core.sensitivity import SensitivityGrid
+from computelease.core.whatif import ScenarioComparison
 from computelease.render import json as as_json
-from computelease.render.model import DealReport, RenderOptions
+from computelease.render.options import RenderOptions
 from computelease.render.safe import spreadsheet_cell
 
 SCHEDULE_COLUMNS = (
@@ -93,34 +93,34 @@ def _without_flows(breakeven: dict[str, Any]) -> dict[str, Any]:
     return {**breakeven, "lessor": {k: v for k, v in lessor.items() if k != "flows"}}
 
 
-def calc(reports: Sequence[DealReport], options: RenderOptions) -> str:
+def calc(report: CalcReport, options: RenderOptions) -> str:
     """Every figure of every deal as ``deal,section,metric,value`` (schedules excluded)."""
     rows: list[dict[str, Any]] = []
-    for report in reports:
-        doc = as_json.deal_document(report)
+    for deal in report.deals:
+        doc = as_json.deal_document(deal)
         sections = {key: doc[key] for key in ("totals", "commitment", "unit_economics", "checks")}
         sections["breakeven"] = _without_flows(doc["breakeven"])
-        rows.extend(_figures(str(report.analysis.deal.id), sections))
+        rows.extend(_figures(str(deal.analysis.deal.id), sections))
     return _write(FIGURE_COLUMNS, rows)
 
 
-def schedule(result: ScheduleResult, path: str, options: RenderOptions) -> str:
+def schedule(result: ScheduleResult, options: RenderOptions) -> str:
     """One row per payment, or per month, quarter or year with ``--by``."""
-    doc = as_json.schedule_document(result, path)
+    doc = as_json.schedule_document(result)
     if result.buckets is not None:
         return _write(PERIOD_COLUMNS, doc["periods"])
     return _write(SCHEDULE_COLUMNS, doc["schedule"])
 
 
-def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> str:
+def breakeven(result: BreakevenResult, options: RenderOptions) -> str:
     """Every breakeven figure as ``deal,section,metric,value``; cash flows are in the JSON."""
-    body = _without_flows(as_json.breakeven_document(result, path)["breakeven"])
+    body = _without_flows(as_json.breakeven_document(result)["breakeven"])
     return _write(FIGURE_COLUMNS, _figures(str(result.deal.id), {"breakeven": body}))
 
 
-def scenario(result: WhatIf, path: str, options: RenderOptions) -> str:
+def scenario(result: ScenarioComparison, options: RenderOptions) -> str:
     """``metric,base,scenario,difference``, exact values."""
-    doc = as_json.scenario_document(result, path)
+    doc = as_json.scenario_document(result)
     return _write(
         ("metric", "base", "scenario", "difference"),
         [
@@ -130,9 +130,9 @@ def scenario(result: WhatIf, path: str, options: RenderOptions) -> str:
     )
 
 
-def sensitivity(result: SensitivityGrid, path: str, options: RenderOptions) -> str:
+def sensitivity(result: SensitivityGrid, options: RenderOptions) -> str:
     """One row per value of the first input; one column per value of the second (or ``value``)."""
-    doc = as_json.sensitivity_document(result, path)
+    doc = as_json.sensitivity_document(result)
     head = result.rows.parameter
     labels = list(doc["columns"]["values"]) if doc["columns"] else ["value"]
     rows = [

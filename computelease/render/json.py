@@ -18,24 +18,26 @@ from decimal import Decimal
 from typing import Any
 
 from computelease import money
-from computelease.checks import CheckResult
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, View
-from computelease.core.book import Book, Side
-from computelease.core.book import Comparison as DealComparison
+from computelease.core.book import Book, DealComparison, Side
 from computelease.core.breakeven import Breakeven
 from computelease.core.commitment import Commitment
+from computelease.core.reported import CheckResult
+from computelease.core.reports import CalcReport, CheckRun, DealReport
 from computelease.core.schedule import Schedule
-from computelease.core.sensitivity import Axis
-from computelease.core.sensitivity import Grid as SensitivityGrid
+from computelease.core.sensitivity import Axis, SensitivityGrid
 from computelease.core.totals import Bucket
 from computelease.core.units import Figure, UnitEconomics
-from computelease.core.valuation import Irr, Valuation
-from computelease.core.whatif import Comparison as WhatIf
+from computelease.core.valuation import IRR_TOLERANCE, Irr, Valuation
+from computelease.core.whatif import ScenarioComparison
 from computelease.errors import Problem
 from computelease.models import Deal, Scenario
-from computelease.render.model import DealReport, RenderOptions
+from computelease.render.document import axis_labels
+from computelease.render.options import RenderOptions
 
-FORMAT_VERSION = 1
+#: Version 2 renamed ``below_market_from`` to ``market_below_lease_from``, replaced the
+#: IRR's ``approximate`` by ``tolerance``, and measures the commitment from the valuation date.
+FORMAT_VERSION = 2
 
 Json = dict[str, Any]
 
@@ -75,8 +77,9 @@ def problem(p: Problem) -> Json:
     }
 
 
-def problems(items: Sequence[Problem]) -> str:
-    return dumps([problem(p) for p in items])
+def check(run: CheckRun) -> str:
+    """``lease check --format json``: every problem, as an array."""
+    return dumps([problem(p) for p in run.problems])
 
 
 def deal_header(deal: Deal, path: str) -> Json:
@@ -134,6 +137,9 @@ def _totals(view: View, options: View | None, commitment: Commitment, notes: lis
         "cap_date": _day(t.cap_date),
         "cap_cut": m(t.cap_cut),
         "payments": t.payments,
+        "prepayments": t.prepayments,
+        "payments_covered_by_prepayments": t.covered,
+        "payments_cut_by_cap": t.capped,
         "months": _num(t.months),
         "days": t.days,
         "average_monthly": m(t.average_monthly),
@@ -154,6 +160,8 @@ def _commitment(c: Commitment, deal: Deal) -> Json:
     return {
         "termination_right": c.has_right,
         "early_end_possible": c.early,
+        "as_of": _day(c.as_of),
+        "remaining": c.remaining,
         "by": c.by,
         "notice_days": c.notice_days,
         "notice_date": _day(c.notice_date),
@@ -199,7 +207,7 @@ def _units(u: UnitEconomics) -> Json:
 def _irr(irr: Irr) -> Json:
     return {
         "rate": _num(irr.rate),
-        "approximate": irr.approximate,
+        "tolerance": f"{IRR_TOLERANCE:g}",
         "roots": [_num(r) for r in irr.roots],
         "sign_changes": irr.sign_changes,
         "note": irr.note,
@@ -253,7 +261,7 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
             "gpus": int(z.gpus),
             "gpus_basis": z.gpus_basis,
             "lease_gpu_hour": _num(z.lease_gpu_hour),
-            "below_market_from": _day(z.below_market_from),
+            "market_below_lease_from": _day(z.below_market_from),
             "market_gpu_hour_at_end": _num(z.market_at_end),
             "market_value": m(z.market_value),
             "paid_above_market": m(z.paid_above_market),
@@ -277,8 +285,8 @@ def check_result(c: CheckResult, deal: Deal) -> Json:
         "passed": c.passed,
         "reported": _value(c.reported, m, c.is_money),
         "computed": _value(c.computed, m, c.is_money),
-        "code": c.problem.code.id if c.problem else None,
-        "message": c.problem.message if c.problem else None,
+        "code": None if c.passed else c.code.id,
+        "message": None if c.passed else c.message,
     }
 
 
@@ -286,7 +294,7 @@ def deal_document(report: DealReport) -> Json:
     a: Analysis = report.analysis
     deal = a.deal
     doc: Json = {
-        "deal": deal_header(deal, report.path),
+        "deal": deal_header(deal, report.source),
         "scenario": {"name": report.scenario, "notes": list(report.notes)}
         if report.scenario is not None
         else None,
@@ -310,8 +318,9 @@ def deal_document(report: DealReport) -> Json:
     return doc
 
 
-def calc(reports: Sequence[DealReport], options: RenderOptions) -> str:
+def calc(report: CalcReport, options: RenderOptions) -> str:
     """One document; several deals go under ``"deals"``."""
+    reports = report.deals
     if len(reports) == 1:
         return dumps({"format_version": FORMAT_VERSION, **deal_document(reports[0])})
     return dumps({"format_version": FORMAT_VERSION, "deals": [deal_document(r) for r in reports]})
@@ -329,13 +338,13 @@ def _bucket(b: Bucket, m: _Money) -> Json:
     }
 
 
-def schedule_document(result: ScheduleResult, path: str) -> Json:
+def schedule_document(result: ScheduleResult) -> Json:
     deal = result.deal
     v = result.view
     m = _Money(deal)
     doc: Json = {
         "format_version": FORMAT_VERSION,
-        "deal": deal_header(deal, path),
+        "deal": deal_header(deal, result.source),
         "settings": {"as_of": _day(result.as_of), "discount_rate": _num(result.rate)},
         "total": m(v.totals.total),
         "present_value": m(v.valuation.present_value) if v.valuation else None,
@@ -349,14 +358,14 @@ def schedule_document(result: ScheduleResult, path: str) -> Json:
     return doc
 
 
-def schedule(result: ScheduleResult, path: str, options: RenderOptions) -> str:
-    return dumps(schedule_document(result, path))
+def schedule(result: ScheduleResult, options: RenderOptions) -> str:
+    return dumps(schedule_document(result))
 
 
-def breakeven_document(result: BreakevenResult, path: str) -> Json:
+def breakeven_document(result: BreakevenResult) -> Json:
     return {
         "format_version": FORMAT_VERSION,
-        "deal": deal_header(result.deal, path),
+        "deal": deal_header(result.deal, result.source),
         "settings": {"discount_rate": _num(result.rate)},
         "total": _Money(result.deal)(result.totals.total),
         "breakeven": _breakeven(result.breakeven, result.deal),
@@ -364,8 +373,8 @@ def breakeven_document(result: BreakevenResult, path: str) -> Json:
     }
 
 
-def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> str:
-    return dumps(breakeven_document(result, path))
+def breakeven(result: BreakevenResult, options: RenderOptions) -> str:
+    return dumps(breakeven_document(result))
 
 
 def _metric_value(kind: str, value: Decimal | None, m: _Money) -> str | int | None:
@@ -392,12 +401,12 @@ def _overrides(s: Scenario) -> Json:
     }
 
 
-def scenario_document(result: WhatIf, path: str) -> Json:
+def scenario_document(result: ScenarioComparison) -> Json:
     deal = result.base.deal
     m = _Money(deal)
     return {
         "format_version": FORMAT_VERSION,
-        "deal": deal_header(deal, path),
+        "deal": deal_header(deal, result.source),
         "scenario": {
             "name": result.name,
             "overrides": _overrides(result.overrides),
@@ -421,29 +430,31 @@ def scenario_document(result: WhatIf, path: str) -> Json:
     }
 
 
-def scenario(result: WhatIf, path: str, options: RenderOptions) -> str:
-    return dumps(scenario_document(result, path))
+def scenario(result: ScenarioComparison, options: RenderOptions) -> str:
+    return dumps(scenario_document(result))
 
 
-def _axis(axis: Axis | None) -> Json | None:
+def _axis(axis: Axis | None, ccy: money.Currency) -> Json | None:
     if axis is None:
         return None
     return {
         "parameter": axis.parameter,
+        "kind": axis.kind.value,
+        "unit": axis.unit,
         "values": [money.decimal_text(v) for v in axis.values],
-        "labels": list(axis.labels),
+        "labels": list(axis_labels(axis, ccy)),
     }
 
 
-def sensitivity_document(result: SensitivityGrid, path: str) -> Json:
+def sensitivity_document(result: SensitivityGrid) -> Json:
     m = _Money(result.deal)
     kind = result.metric.kind
     return {
         "format_version": FORMAT_VERSION,
-        "deal": deal_header(result.deal, path),
+        "deal": deal_header(result.deal, result.source),
         "metric": {"name": result.metric.name, "label": result.metric.label, "kind": kind},
-        "rows": _axis(result.rows),
-        "columns": _axis(result.columns),
+        "rows": _axis(result.rows, result.deal.ccy),
+        "columns": _axis(result.columns, result.deal.ccy),
         "cells": [
             [{"value": _metric_value(kind, c.value, m), "note": c.why} for c in line]
             for line in result.cells
@@ -451,8 +462,8 @@ def sensitivity_document(result: SensitivityGrid, path: str) -> Json:
     }
 
 
-def sensitivity(result: SensitivityGrid, path: str, options: RenderOptions) -> str:
-    return dumps(sensitivity_document(result, path))
+def sensitivity(result: SensitivityGrid, options: RenderOptions) -> str:
+    return dumps(sensitivity_document(result))
 
 
 def _sides(sides: Sequence[Side]) -> list[Json]:

@@ -1,4 +1,4 @@
-"""Markdown for pull-request comments: the same lines as the tables, as GitHub tables.
+"""Markdown for pull-request comments: each report's document laid out as GitHub tables.
 
 Text from deal files is escaped so that it cannot open a link, an image, an
 HTML tag or a new table cell, and control characters are shown as escapes.
@@ -10,13 +10,13 @@ import re
 from collections.abc import Sequence
 
 from computelease.core.analysis import BreakevenResult, ScheduleResult
-from computelease.core.book import Book
-from computelease.core.book import Comparison as DealComparison
-from computelease.core.sensitivity import Grid as SensitivityGrid
-from computelease.core.whatif import Comparison as WhatIf
-from computelease.render import figures
-from computelease.render.figures import Fmt, Line
-from computelease.render.model import DealReport, RenderOptions
+from computelease.core.book import Book, DealComparison
+from computelease.core.reports import CalcReport
+from computelease.core.sensitivity import SensitivityGrid
+from computelease.core.whatif import ScenarioComparison
+from computelease.render import document
+from computelease.render.document import Document, Emphasis, Figures, Grid, Preformatted
+from computelease.render.options import RenderOptions
 from computelease.render.safe import safe
 
 # Characters that open emphasis, code, links, HTML, cells, strikethrough or a mention.
@@ -34,128 +34,75 @@ def escape(text: str) -> str:
     return _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
 
 
-def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
-    head = "| " + " | ".join(columns) + " |"
+def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], right: frozenset[int]) -> str:
+    head = "| " + " | ".join(escape(c) for c in columns) + " |"
     rule = "| " + " | ".join("---:" if i in right else "---" for i in range(len(columns))) + " |"
     body = ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]
     return "\n".join([head, rule, *body]) + "\n"
 
 
-def _lines(lines: Sequence[Line], *, basis: bool = True) -> str:
-    if basis:
-        return _table(["Figure", "Value", "Basis"], [list(line) for line in lines])
-    return _table(["Figure", "Value"], [[label, value] for label, value, _ in lines])
+def _section(section: document.Section) -> str:
+    if isinstance(section, Figures):
+        if section.basis:
+            table = _table(("Figure", "Value", "Basis"), section.lines, frozenset())
+        else:
+            rows = [(label, value) for label, value, _ in section.lines]
+            table = _table(("Figure", "Value"), rows, frozenset())
+        return f"### {escape(section.title)}\n\n{table}\n"
+    if isinstance(section, Grid):
+        table = _table(section.columns, section.rows, section.right)
+        return f"### {escape(section.title)}\n\n{table}\n"
+    if isinstance(section, Preformatted):
+        return "```\n" + "\n".join(section.lines) + "\n```\n\n"
+    assert isinstance(section, Emphasis)
+    return f"**{escape(section.text)}**\n\n"
 
 
-def _footer(notes: Sequence[str], conventions: Sequence[str]) -> str:
+def _document(doc: Document) -> str:
     out = ""
-    if notes:
-        out += "**Notes**\n\n" + "".join(f"- {escape(n)}\n" for n in notes) + "\n"
-    if conventions:
+    if doc.title is not None:
+        out += f"## {escape(doc.title)}\n\n" + "".join(f"{escape(s)}  \n" for s in doc.subtitle)
+        out += "\n"
+        if doc.banner:
+            out += f"**{escape(doc.banner)}**\n\n"
+    out += "".join(_section(s) for s in doc.sections)
+    if doc.notes:
+        out += "**Notes**\n\n" + "".join(f"- {escape(n)}\n" for n in doc.notes) + "\n"
+    if doc.conventions:
         out += "<details><summary>Conventions</summary>\n\n"
-        out += "".join(f"- {escape(c)}\n" for c in conventions)
+        out += "".join(f"- {escape(c)}\n" for c in doc.conventions)
         out += "\n</details>\n"
     return out
 
 
-def _header(title: str, sub: Sequence[str], level: int = 2) -> str:
-    return f"{'#' * level} {escape(title)}\n\n" + "".join(f"{escape(s)}  \n" for s in sub) + "\n"
+def layout(documents: Sequence[Document]) -> str:
+    """Documents one after another, a blank line between them."""
+    return "\n".join(_document(d) for d in documents)
 
 
-def deal_block(report: DealReport, options: RenderOptions) -> str:
-    a = report.analysis
-    deal = a.deal
-    fmt = Fmt(deal.ccy, options)
-    out = _header(deal.name, figures.subtitle(deal, report.path))
-    line = figures.scenario_line(report)
-    if line:
-        out += f"**{escape(line)}**\n\n"
-    out += "### Totals\n\n" + _lines(figures.totals_lines(a, fmt), basis=False) + "\n"
-    columns, rows = figures.by_year(a, fmt)
-    out += "### By year of payment\n\n" + _table(columns, rows, right=range(1, len(columns))) + "\n"
-    out += "### Unit economics\n\n" + _lines(figures.unit_lines(a, fmt)) + "\n"
-    if report.checks:
-        out += "### Reported figures\n\n"
-        out += _table(
-            ["Check", "Reported", "Computed", "Result"],
-            figures.check_rows(report.checks, fmt),
-            right=(1, 2),
-        )
-        out += "\n"
-    summary = figures.breakeven_summary(a.breakeven, fmt)
-    if summary:
-        out += "### Breakeven\n\n" + _lines(summary) + "\n"
-    out += _footer([*a.notes, *a.breakeven.missing], a.conventions)
-    return out
+def calc(report: CalcReport, options: RenderOptions) -> str:
+    return layout(document.calc(report, options))
 
 
-def calc(reports: Sequence[DealReport], options: RenderOptions) -> str:
-    return "\n".join(deal_block(r, options) for r in reports)
+def schedule(result: ScheduleResult, options: RenderOptions) -> str:
+    return layout([document.schedule(result, options)])
 
 
-def schedule(result: ScheduleResult, path: str, options: RenderOptions) -> str:
-    deal = result.deal
-    fmt = Fmt(deal.ccy, options)
-    columns, rows, right = figures.schedule_grid(result, fmt)
-    title = f"Schedule by {result.by}" if result.by else "Schedule"
-    out = _header(deal.name, figures.subtitle(deal, path))
-    out += f"### {title}\n\n" + _table(columns, rows, right=right)
-    out += f"\n**{escape(figures.schedule_total(result, fmt))}**\n\n"
-    return out + _footer([], result.conventions)
+def breakeven(result: BreakevenResult, options: RenderOptions) -> str:
+    return layout([document.breakeven(result, options)])
 
 
-def breakeven(result: BreakevenResult, path: str, options: RenderOptions) -> str:
-    deal = result.deal
-    fmt = Fmt(deal.ccy, options)
-    b = result.breakeven
-    out = _header(deal.name, figures.subtitle(deal, path))
-    if b.lessor is not None:
-        out += "### Lessor\n\n" + _lines(figures.lessor_lines(b.lessor, fmt)) + "\n"
-        chart = figures.chart(b.lessor, fmt)
-        if chart:
-            out += "```\n" + "\n".join(chart) + "\n```\n\n"
-    if b.lessee is not None:
-        out += "### Tenant: lease or buy\n\n" + _lines(figures.lessee_lines(b.lessee, fmt)) + "\n"
-    if b.market is not None:
-        out += "### Against the market\n\n" + _lines(figures.market_lines(b.market, fmt)) + "\n"
-    return out + _footer(figures.breakeven_notes(b), result.conventions)
+def scenario(result: ScenarioComparison, options: RenderOptions) -> str:
+    return layout([document.scenario(result, options)])
 
 
-def _grid(title: str, grid: figures.Grid) -> str:
-    columns, rows, right = grid
-    return f"### {escape(title)}\n\n" + _table(columns, rows, right=right) + "\n"
-
-
-def scenario(result: WhatIf, path: str, options: RenderOptions) -> str:
-    deal = result.base.deal
-    fmt = Fmt(deal.ccy, options)
-    out = _header(deal.name, figures.subtitle(deal, path))
-    out += _grid(figures.scenario_title(result), figures.scenario_grid(result, fmt))
-    return out + _footer(figures.scenario_notes(result), result.scenario.conventions)
-
-
-def sensitivity(result: SensitivityGrid, path: str, options: RenderOptions) -> str:
-    deal = result.deal
-    out = _header(deal.name, figures.subtitle(deal, path))
-    out += _grid(
-        figures.sensitivity_title(result), figures.sensitivity_grid(result, Fmt(deal.ccy, options))
-    )
-    return out + _footer(figures.sensitivity_notes(result), ())
+def sensitivity(result: SensitivityGrid, options: RenderOptions) -> str:
+    return layout([document.sensitivity(result, options)])
 
 
 def compare(result: DealComparison, options: RenderOptions) -> str:
-    fmt = Fmt(result.currency, options)
-    out = _grid(f"Deals compared, in {result.currency.code}", figures.compare_grid(result, fmt))
-    return out + _footer(figures.compare_notes(result), ())
+    return layout([document.compare(result, options)])
 
 
 def book(result: Book, options: RenderOptions) -> str:
-    fmt = Fmt(result.currency, options)
-    code = result.currency.code
-    out = _grid(
-        f"Revenue by year as scheduled, in {code}", figures.book_grid(result, fmt, "scheduled")
-    )
-    return out + _grid(
-        f"Revenue by year as committed (each deal ended as early as its terms allow), in {code}",
-        figures.book_grid(result, fmt, "committed"),
-    )
+    return layout([document.book(result, options)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from computelease.core.reports import CheckRun
 from computelease.errors import Problem, Severity
 from computelease.render.safe import safe
 
@@ -34,3 +35,8 @@ def summary(files: int, items: Sequence[Problem]) -> str:
     if notes:
         parts.append(_plural(notes, "note"))
     return ", ".join(parts) + "\n"
+
+
+def check(run: CheckRun) -> str:
+    """``lease check``: one line per problem, then the summary."""
+    return problems(run.problems) + summary(len(run.files), run.problems)

@@ -15,11 +15,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from computelease import checks, loader
+from computelease import api, loader
 from computelease.core.analysis import analyse
+from computelease.core.reports import CalcReport, DealReport
 from computelease.core.schedule import build_schedule
 from computelease.render import json as render_json
-from computelease.render.model import DealReport, RenderOptions
+from computelease.render.options import RenderOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 REFLECTION = ROOT / "deals" / "reflection.yaml"
@@ -56,12 +57,7 @@ def main() -> None:
         for i in range(1000):
             shutil.copy(REFLECTION, files / f"deal-{i:04d}.yaml")
 
-        def check_folder() -> None:
-            found = loader.discover([files])
-            for path, shown in found.files:
-                checks.check(loader.load(path, name=shown))
-
-        seconds = best(check_folder, repeat=3)
+        seconds = best(lambda: api.check(files), repeat=3)
         results.append(
             (
                 "check 1,000 copies of reflection.yaml (load + validate + check)",
@@ -76,7 +72,7 @@ def main() -> None:
         def calc_json() -> None:
             a = analyse(deal)
             report = DealReport("deals/reflection.yaml", a, ())
-            render_json.calc([report], RenderOptions())
+            render_json.calc(CalcReport((report,)), RenderOptions())
 
         results.append(
             ("calc reflection.yaml as JSON, in process", f"{best(calc_json, 20) * 1000:.1f} ms")

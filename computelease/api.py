@@ -1,0 +1,418 @@
+"""The public Python API: everything ``lease`` does, as one call each, with problems as data.
+
+Each function takes deal files (paths, folders, or deals already loaded)
+and settings, and returns a frozen :class:`Result` (or :class:`CheckRun`)
+that carries what was computed and every problem met on the way, each with
+its file, line, column, code and message. Nothing here raises for bad
+input, prints or exits: the command line is a thin client that renders
+``result.value`` and reports ``result.problems``, and a notebook gets the
+same objects from the same calls::
+
+    from computelease import analyse
+
+    result = analyse("deals/reflection.yaml")
+    for problem in result.problems:
+        print(problem)
+    if result.value is not None:
+        print(result.value.deals[0].analysis.total)   # Decimal('6300000000.00')
+
+One bad file never costs the others their results: every deal is loaded,
+checked and computed on its own, and what one refuses is a problem of that
+file only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Generic, Literal, TypeVar
+
+from computelease import checks, loader, source
+from computelease.core import analysis as core_analysis
+from computelease.core import book as core_book
+from computelease.core import sensitivity as core_sensitivity
+from computelease.core import whatif
+from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, Settings
+from computelease.core.book import Book, DealComparison
+from computelease.core.metrics import METRICS, Metric
+from computelease.core.reported import reported_checks
+from computelease.core.reports import CalcReport, CheckRun, DealReport
+from computelease.core.sensitivity import Axis, SensitivityGrid
+from computelease.core.whatif import ScenarioComparison
+from computelease.errors import (
+    Codes,
+    DealInvalid,
+    ExitCode,
+    Problem,
+    RequestError,
+    Severity,
+    exit_code,
+)
+from computelease.loader import LoadedDeal
+from computelease.models import Scenario, as_data
+
+__all__ = [
+    "Axis",
+    "CheckRun",
+    "Loaded",
+    "LoadedDeal",
+    "Result",
+    "Scenario",
+    "Settings",
+    "analyse",
+    "book",
+    "breakeven",
+    "check",
+    "compare",
+    "load",
+    "scenario",
+    "schedule",
+    "sensitivity",
+]
+
+R = TypeVar("R")
+
+#: A deal file or folder by path, or a deal already loaded.
+Source = str | os.PathLike[str] | LoadedDeal
+Period = Literal["month", "quarter", "year"]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Deals read from files: the valid ones, every problem of the others, every file found."""
+
+    deals: tuple[LoadedDeal, ...]
+    problems: tuple[Problem, ...] = ()
+    #: Every deal file found, valid or not: what ``--output`` must never write over.
+    files: tuple[str, ...] = ()
+
+
+Sources = Source | Loaded | Iterable[Source]
+
+
+@dataclass(frozen=True)
+class Result(Generic[R]):
+    """What a call computed, if anything, and every problem met on the way.
+
+    ``value`` is None when nothing could be computed (every deal given was
+    invalid, say); otherwise it holds the valid deals' results, and
+    ``problems`` still lists what was wrong with the others.
+    """
+
+    value: R | None
+    problems: tuple[Problem, ...] = ()
+    files: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem is an error (warnings and notes may remain)."""
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+    def exit_code(self, *, strict: bool = False) -> ExitCode:
+        """The exit code ``lease`` gives for these problems (0, 1 or 2)."""
+        return exit_code(self.problems, strict=strict)
+
+
+@contextmanager
+def _collecting(problems: list[Problem]) -> Iterator[None]:
+    """The boundary of one deal's work: what it refuses is added to ``problems``, and no more."""
+    try:
+        yield
+    except DealInvalid as exc:
+        problems.extend(exc.problems)
+
+
+def load(sources: Sources) -> Loaded:
+    """Read and validate deal files (and folders of them): every problem, located."""
+    if isinstance(sources, Loaded):
+        return sources
+    items = [sources] if isinstance(sources, str | os.PathLike | LoadedDeal) else list(sources)
+    given = [i for i in items if isinstance(i, LoadedDeal)]
+    found = source.discover([Path(i) for i in items if not isinstance(i, LoadedDeal)])
+    deals = list(given)
+    problems = list(found.problems)
+    for path, shown in found.files:
+        with _collecting(problems):
+            deals.append(loader.load(path, name=shown))
+    files = (*(d.path for d in given), *(shown for _, shown in found.files))
+    return Loaded(tuple(deals), tuple(problems), files)
+
+
+def _one(sources: Sources) -> tuple[LoadedDeal | None, list[Problem], tuple[str, ...]]:
+    """The one deal a single-deal call needs, or the problems that say why there is none."""
+    loaded = load(sources)
+    problems = list(loaded.problems)
+    if problems or len(loaded.deals) == 1:
+        return (loaded.deals[0] if len(loaded.deals) == 1 else None), problems, loaded.files
+    problems.append(
+        Problem(
+            None,
+            None,
+            None,
+            Codes.ONE_DEAL,
+            f"expected one deal file, found {len(loaded.deals)}: "
+            + (", ".join(loaded.files[:5]) or "none")
+            + (", ..." if len(loaded.files) > 5 else ""),
+        )
+    )
+    return None, problems, loaded.files
+
+
+def analyse(
+    sources: Sources, settings: Settings | None = None, *, scenario: str | None = None
+) -> Result[CalcReport]:
+    """Every figure of each deal (what ``lease calc`` shows), checked against its reported ones.
+
+    With ``scenario``, each deal that has a scenario of that name is shown as
+    the scenario has it; a deal without one is skipped with a warning.
+    """
+    settings = settings or Settings()
+    loaded = load(sources)
+    problems = list(loaded.problems)
+    deals = loaded.deals
+    if scenario is not None:
+        having = tuple(d for d in deals if scenario in d.deal.scenarios)
+        problems.extend(
+            Problem(d.path, None, None, Codes.NO_SCENARIO, f"no scenario named {scenario!r}")
+            for d in deals
+            if d not in having
+        )
+        if deals and not having:
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    None,
+                    Codes.UNKNOWN_SCENARIO,
+                    f"no deal given has a scenario named {scenario!r}",
+                )
+            )
+        deals = having
+    reports = []
+    for item in deals:
+        with _collecting(problems):
+            report = _report(item, settings, scenario)
+            problems.extend(checks.failed(item, report.checks))
+            reports.append(report)
+    value = CalcReport(tuple(reports)) if reports else None
+    return Result(value, tuple(problems), loaded.files)
+
+
+def _report(item: LoadedDeal, settings: Settings, scenario: str | None) -> DealReport:
+    if scenario is not None:
+        applied = checks.apply_named(item, scenario)
+        result = checks.computing(
+            item, lambda: core_analysis.analyse(applied.deal, settings), scenario=scenario
+        )
+        return DealReport(item.path, result, (), scenario, applied.notes)
+    result = checks.computing(item, lambda: core_analysis.analyse(item.deal, settings))
+    options = result.with_options.schedule if result.with_options else None
+    found = reported_checks(item.deal, result.base.totals, options)
+    return DealReport(item.path, result, tuple(found))
+
+
+def schedule(
+    sources: Sources,
+    settings: Settings | None = None,
+    *,
+    by: Period | None = None,
+    with_options: bool = False,
+) -> Result[ScheduleResult]:
+    """Every payment of one deal with its present value; ``by`` sums them by period."""
+    item, problems, files = _one(sources)
+    value = None
+    if item is not None:
+        with _collecting(problems):
+            value = checks.computing(
+                item,
+                lambda: core_analysis.schedule_result(
+                    item.deal, settings, by=by, with_options=with_options, source=item.path
+                ),
+            )
+    return Result(value, tuple(problems), files)
+
+
+def breakeven(sources: Sources, settings: Settings | None = None) -> Result[BreakevenResult]:
+    """The lessor's payback, NPV and IRR; lease against buy; the lease against the market."""
+    item, problems, files = _one(sources)
+    value = None
+    if item is not None:
+        with _collecting(problems):
+            value = checks.computing(
+                item,
+                lambda: core_analysis.breakeven_result(item.deal, settings, source=item.path),
+            )
+    return Result(value, tuple(problems), files)
+
+
+def _base(item: LoadedDeal, settings: Settings | None) -> Analysis:
+    """The deal as written, analysed: every what-if is measured against it."""
+    return checks.computing(item, lambda: core_analysis.analyse(item.deal, settings))
+
+
+def scenario(
+    sources: Sources,
+    overrides: Scenario | None = None,
+    settings: Settings | None = None,
+    *,
+    name: str | None = None,
+) -> Result[ScenarioComparison]:
+    """One deal beside a scenario of it: the deal file's scenario ``name``, ``overrides``, or both.
+
+    With both, the overrides given win over the named scenario's (``set``
+    paths are merged, the given ones winning).
+    """
+    item, problems, files = _one(sources)
+    value = None
+    if item is not None:
+        with _collecting(problems):
+            base = _base(item, settings)
+            named = None
+            if name is not None:
+                checks.apply_named(item, name)  # its own problems, at its overrides in the file
+                named = item.deal.scenarios[name]
+            merged = _merge(named, overrides)
+            value = checks.computing(
+                item,
+                lambda: whatif.compare(base, merged, name=name, source=item.path),
+                scenario=name if overrides is None else None,
+                overrides=overrides,
+            )
+    return Result(value, tuple(problems), files)
+
+
+def _merge(named: Scenario | None, given: Scenario | None) -> Scenario:
+    if named is None or given is None:
+        return named or given or Scenario()
+    fields = {k: v for k, v in as_data(named).items() if k in named.model_fields_set}
+    fields.update({k: v for k, v in as_data(given).items() if k in given.model_fields_set})
+    if named.set and given.set:
+        fields["set"] = tuple({**dict(named.set), **dict(given.set)}.items())
+    return Scenario.model_validate(fields)
+
+
+def sensitivity(
+    sources: Sources,
+    metric: str | Metric,
+    rows: Axis,
+    columns: Axis | None = None,
+    settings: Settings | None = None,
+) -> Result[SensitivityGrid]:
+    """One metric of one deal over one or two varied inputs (a spreadsheet data table)."""
+    item, problems, files = _one(sources)
+    chosen = METRICS.get(metric) if isinstance(metric, str) else metric
+    if chosen is None:
+        problems.append(
+            Problem(
+                None,
+                None,
+                None,
+                Codes.UNKNOWN_METRIC,
+                f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}",
+            )
+        )
+    value = None
+    if item is not None and chosen is not None:
+        metric_ = chosen
+        with _collecting(problems):
+            base = _base(item, settings)
+            value = checks.computing(
+                item,
+                lambda: core_sensitivity.sensitivity(
+                    base, metric_, rows, columns, source=item.path
+                ),
+            )
+    return Result(value, tuple(problems), files)
+
+
+def _analysed(
+    sources: Sources, settings: Settings | None, lessor: str | None
+) -> tuple[list[tuple[str, Analysis]], list[Problem], tuple[str, ...]]:
+    """Each deal analysed (those of ``lessor`` only, by prefix), and the problems of the rest."""
+    loaded = load(sources)
+    problems = list(loaded.problems)
+    deals = loaded.deals
+    if lessor is not None:
+        wanted = lessor.casefold()
+        deals = tuple(d for d in deals if d.deal.lessor.casefold().startswith(wanted))
+    analyses = []
+    for item in deals:
+        with _collecting(problems):
+            analyses.append((item.path, _base(item, settings)))
+    if not analyses and not problems:
+        problems.append(
+            Problem(
+                None,
+                None,
+                None,
+                Codes.NOTHING_TO_COMPARE,
+                "no deal to compare" + (f" with a lessor starting {lessor!r}" if lessor else ""),
+            )
+        )
+    return analyses, problems, loaded.files
+
+
+def _side_by_side(
+    work: Callable[[], R], problems: list[Problem], files: tuple[str, ...], ready: bool
+) -> Result[R]:
+    value = None
+    if ready:
+        try:
+            value = work()
+        except RequestError as exc:
+            problems.append(Problem(None, None, None, exc.code, exc.message))
+    return Result(value, tuple(problems), files)
+
+
+def compare(
+    sources: Sources,
+    settings: Settings | None = None,
+    *,
+    currency: str | None = None,
+    fx: Mapping[str, Decimal] | None = None,
+    lessor: str | None = None,
+) -> Result[DealComparison]:
+    """Deals side by side in one currency (``fx``: 1 unit of each other currency in it)."""
+    analyses, problems, files = _analysed(sources, settings, lessor)
+    return _side_by_side(
+        lambda: core_book.compare(analyses, currency=currency, fx=fx),
+        problems,
+        files,
+        bool(analyses),
+    )
+
+
+def book(
+    sources: Sources,
+    settings: Settings | None = None,
+    *,
+    currency: str | None = None,
+    fx: Mapping[str, Decimal] | None = None,
+    lessor: str | None = None,
+) -> Result[Book]:
+    """A lessor's book: revenue by year across its deals, as scheduled and as committed."""
+    analyses, problems, files = _analysed(sources, settings, lessor)
+    return _side_by_side(
+        lambda: core_book.book(analyses, currency=currency, fx=fx),
+        problems,
+        files,
+        bool(analyses),
+    )
+
+
+def check(sources: Sources) -> CheckRun:
+    """Validate deal files and check each against its reported figures and its scenarios.
+
+    Problems are grouped by file, in the order the files were found.
+    """
+    loaded = load(sources)
+    problems = list(loaded.problems)
+    for item in loaded.deals:
+        problems.extend(checks.check(item))
+    order = {name: i for i, name in enumerate(loaded.files)}
+    problems.sort(key=lambda p: order.get(p.file or "", -1))
+    return CheckRun(loaded.files, tuple(problems))

@@ -1,0 +1,384 @@
+"""Field types of the deal format: each parses the text a user wrote into one exact value.
+
+Every field of a deal is read here from its YAML text (through
+:mod:`computelease.money` and :mod:`computelease.dates`, never through a
+binary float). A parser that refuses a value raises ``PydanticCustomError``
+whose type *is* the diagnostic code (``E204``), so the message and the code
+reach the user unchanged. Each type also carries a :class:`Kind`, which says
+what sort of value it is (an amount, a rate, a count) to whatever varies a
+field by its path, as sensitivity grids do.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Final, Literal, TypeVar
+
+from pydantic import BaseModel
+from pydantic.functional_validators import PlainValidator
+from pydantic_core import PydanticCustomError
+
+from computelease import dates, money, paths
+from computelease.errors import Code, Codes, FieldError, FieldPath, shown
+
+T = TypeVar("T")
+
+#: Consistency errors raised from ``model_validator(mode="after")`` use this type;
+#: their context holds the individual issues.
+CONSISTENCY: Final = "consistency"
+#: Longest text in a name and in free-form notes, in characters.
+MAX_NAME: Final = 500
+MAX_NOTES: Final = 20_000
+MAX_NOTICE_DAYS: Final = 36_525
+
+# The deal's currency while its fields are validated, so that an amount written
+# "EUR 40M" can be checked against it. Set only through currency_scope().
+_DEAL_CURRENCY: ContextVar[str | None] = ContextVar("computelease_deal_currency", default=None)
+
+#: One broken cross-field rule: where (relative to the model checked), its code, the message.
+Issue = tuple[FieldPath, Code, str]
+
+
+class Kind(StrEnum):
+    """What sort of value a field holds, for code that varies fields by path."""
+
+    MONEY = "money"
+    RATE = "rate"
+    COUNT = "count"
+    NUMBER = "number"
+    DATE = "date"
+    DELAY = "delay"
+    OTHER = "other"
+
+
+def fail(code: Code, message: str) -> PydanticCustomError:
+    """A validation error whose type is ``code``; the loader reports it at the field."""
+    # The message travels in the context so that braces in user text are never formatted.
+    return PydanticCustomError(code.id, "{message}", {"message": message})
+
+
+def raise_issues(issues: Sequence[Issue]) -> None:
+    """Raise every broken cross-field rule of a model at once, if there is any."""
+    if issues:
+        summary = "; ".join(message for _, _, message in issues)
+        raise PydanticCustomError(
+            CONSISTENCY, "{message}", {"message": summary, "issues": list(issues)}
+        )
+
+
+def kind_of(value: object) -> str:
+    """What a value is, in words: 'a mapping', 'a list', 'text'..."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+@contextmanager
+def currency_scope(code: str | None) -> Iterator[None]:
+    """Amounts validated inside the block must carry ``code``'s mark, if they carry one."""
+    token = _DEAL_CURRENCY.set(code)
+    try:
+        yield
+    finally:
+        _DEAL_CURRENCY.reset(token)
+
+
+def parser(fn: Callable[[Any], T], *, scalar: bool = True) -> PlainValidator:
+    """A pydantic validator that runs ``fn`` and turns its FieldError into our coded error.
+
+    With ``scalar`` (the default) a mapping or a list is refused before ``fn`` sees it.
+    """
+
+    def validate(value: Any) -> T:
+        if value is None:
+            raise fail(Codes.MISSING, "this field is empty: give it a value")
+        if scalar and isinstance(value, Mapping | list | tuple):
+            raise fail(Codes.WRONG_TYPE, f"expected a single value, got {kind_of(value)}")
+        try:
+            return fn(value)
+        except FieldError as exc:
+            raise fail(exc.code, exc.message) from None
+
+    return PlainValidator(validate)
+
+
+def text(limit: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError(Codes.WRONG_TYPE, f"expected text, got {kind_of(value)}")
+        if not value.strip():
+            raise FieldError(Codes.BAD_TEXT, "expected text, got an empty string")
+        if len(value) > limit:
+            raise FieldError(
+                Codes.BAD_TEXT, f"text is {len(value):,} characters long; at most {limit:,}"
+            )
+        return value
+
+    return parse
+
+
+def slug(what: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        written = text(100)(value)
+        if not re.fullmatch(r"[a-z0-9-]+", written):
+            raise FieldError(
+                Codes.BAD_TEXT,
+                f"{what} {shown(written)} may use only lower-case letters, digits and '-'",
+            )
+        return written
+
+    return parse
+
+
+def _url(value: Any) -> str:
+    written = text(2000)(value)
+    # No spaces, no control characters, and nothing after the address (not even a newline).
+    if not re.fullmatch(r"(?i:https?)://[^\s\x00-\x1f\x7f]+", written):
+        raise FieldError(
+            Codes.BAD_TEXT,
+            "url must start with http:// or https:// and hold no spaces or control characters",
+        )
+    return written
+
+
+def choice(*options: str) -> Callable[[Any], Any]:
+    def parse(value: Any) -> str:
+        if isinstance(value, str) and value in options:
+            return value
+        given = shown(value) if isinstance(value, str) else kind_of(value)
+        hint = ""
+        if isinstance(value, str):
+            close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise FieldError(
+            Codes.BAD_CHOICE, f"expected one of {', '.join(options)}; got {given}{hint}"
+        )
+
+    return parse
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in {"true", "True", "TRUE"}:
+        return True
+    if isinstance(value, str) and value in {"false", "False", "FALSE"}:
+        return False
+    raise FieldError(
+        Codes.BAD_BOOL,
+        f"expected true or false, got {shown(value)}"
+        + ("; YAML 1.1's yes/no/on/off are not accepted" if isinstance(value, str) else ""),
+    )
+
+
+def count(low: int, high: int, what: str) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            raise FieldError(
+                Codes.BAD_NUMBER, f"expected a whole number of {what}, got {shown(value)}"
+            )
+        number = money.parse_number(value) if isinstance(value, str) else Decimal(value)
+        if number != number.to_integral_value():
+            raise FieldError(Codes.BAD_NUMBER, f"expected a whole number of {what}, got {value}")
+        if not low <= number <= high:
+            raise FieldError(
+                Codes.OUT_OF_RANGE, f"{value} {what} is out of range: expected {low} to {high:,}"
+            )
+        return int(number)
+
+    return parse
+
+
+def positive(what: str, high: Decimal) -> Callable[[Any], Decimal]:
+    def parse(value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            raise FieldError(Codes.BAD_NUMBER, f"expected a number of {what}, got {value!r}")
+        number = money.parse_number(value) if isinstance(value, str) else Decimal(value)
+        if not number.is_finite() or not 0 < number <= high:
+            raise FieldError(
+                Codes.OUT_OF_RANGE,
+                f"{value} {what} is out of range: expected above 0, at most {high}",
+            )
+        return number
+
+    return parse
+
+
+def _money(value: Any) -> Decimal:
+    return money.parse_money(value, _DEAL_CURRENCY.get())
+
+
+def _money_or_percent(value: Any) -> Decimal | money.Percent:
+    return money.parse_money_or_percent(value, _DEAL_CURRENCY.get())
+
+
+def rate(
+    low: str, high: str, *, low_open: bool = False, high_open: bool = False, what: str
+) -> Callable[[Any], Decimal]:
+    def parse(value: Any) -> Decimal:
+        return money.parse_rate(
+            value,
+            low=Decimal(low),
+            high=Decimal(high),
+            low_inclusive=not low_open,
+            high_inclusive=not high_open,
+            what=what,
+        )
+
+    return parse
+
+
+def currency_code(value: Any) -> str:
+    """An ISO 4217 code of a currency we know, in upper case."""
+    if not isinstance(value, str):
+        raise FieldError(
+            Codes.WRONG_TYPE, f"expected a currency code such as USD, got {kind_of(value)}"
+        )
+    code = value.strip().upper()
+    if code not in money.CURRENCIES:
+        raise FieldError(
+            Codes.UNKNOWN_CURRENCY,
+            f"unknown currency {shown(value)}; expected an ISO 4217 code such as USD, EUR, GBP",
+        )
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Delay:
+    """A slip written ``3m`` (calendar months), ``90d`` (days) or ``1y`` (12 months)."""
+
+    count: int
+    unit: Literal["months", "days"]
+
+    def __str__(self) -> str:
+        return f"{self.count}{'m' if self.unit == 'months' else 'd'}"
+
+
+def parse_delay(value: Any) -> Delay:
+    """``3m``, ``90d`` or ``1y`` as a :class:`Delay`; FieldError otherwise."""
+    if isinstance(value, Delay):
+        return value
+    written = str(value).strip().lower() if isinstance(value, str | int) else ""
+    m = re.fullmatch(r"([0-9]{1,5})\s*(m|mo|months?|d|days?|y|years?)", written)
+    if m is None:
+        raise FieldError(
+            Codes.BAD_NUMBER,
+            f"expected a delay such as 3m (months), 90d (days) or 1y, got {shown(value)}",
+        )
+    number, unit = int(m[1]), m[2][0]
+    if unit == "y":
+        number, unit = number * 12, "m"
+    if (unit == "m" and number > dates.MAX_TERM_MONTHS) or (unit == "d" and number > 36_525):
+        raise FieldError(Codes.OUT_OF_RANGE, f"a delay of {value} is longer than 100 years")
+    return Delay(number, "months" if unit == "m" else "days")
+
+
+def _terminate(value: Any) -> date | Literal["earliest"]:
+    if value == "earliest":
+        return "earliest"
+    try:
+        return dates.parse_date(value)
+    except FieldError:
+        raise FieldError(
+            Codes.BAD_DATE, f"expected 'earliest' or the date notice is given, got {shown(value)}"
+        ) from None
+
+
+def set_paths(root: Callable[[], type[BaseModel]]) -> Callable[[Any], tuple[tuple[str, str], ...]]:
+    """``set`` overrides: a mapping of field paths (under ``root()``) to values kept as written."""
+
+    def parse(value: Any) -> tuple[tuple[str, str], ...]:
+        if isinstance(value, list | tuple) and all(
+            isinstance(v, list | tuple) and len(v) == 2 for v in value
+        ):
+            return tuple((str(path), str(item)) for path, item in value)
+        if not isinstance(value, Mapping):
+            raise FieldError(
+                Codes.WRONG_TYPE,
+                "expected a mapping of field paths to values, such as payments[0].amount: 120M",
+            )
+        out = []
+        for path, item in value.items():
+            problem = (
+                paths.problem(path, root()) if isinstance(path, str) else f"{path!r} is not a path"
+            )
+            if problem:
+                raise FieldError(Codes.BAD_TEXT, problem)
+            if isinstance(item, Mapping | list | tuple) or item is None:
+                raise FieldError(Codes.WRONG_TYPE, f"{path}: expected a single value")
+            out.append((path, item if isinstance(item, str) else str(item)))
+        return tuple(out)
+
+    return parse
+
+
+def _version(value: Any) -> Literal[1]:
+    try:
+        number = money.parse_number(value) if isinstance(value, str) else Decimal(value)
+    except (FieldError, ArithmeticError, TypeError, ValueError):
+        number = None
+    if number == 1:  # read like any number: 01 and 1.0 are one
+        return 1
+    raise FieldError(
+        Codes.BAD_VERSION,
+        f"format version {shown(value)} is not supported; this lease reads version 1",
+    )
+
+
+Name = Annotated[str, parser(text(MAX_NAME)), Kind.OTHER]
+Notes = Annotated[str, parser(text(MAX_NOTES)), Kind.OTHER]
+Slug = Annotated[str, parser(slug("id")), Kind.OTHER]
+Url = Annotated[str, parser(_url), Kind.OTHER]
+Day = Annotated[date, parser(dates.parse_date), Kind.DATE]
+Money = Annotated[Decimal, parser(_money), Kind.MONEY]
+MoneyOrPercent = Annotated[Decimal | money.Percent, parser(_money_or_percent), Kind.MONEY]
+Flag = Annotated[bool, parser(_flag), Kind.OTHER]
+CurrencyCode = Annotated[str, parser(currency_code), Kind.OTHER]
+Version = Annotated[Literal[1], parser(_version), Kind.OTHER]
+Gpus = Annotated[int, parser(count(1, 100_000_000, "GPUs")), Kind.COUNT]
+NoticeDays = Annotated[int, parser(count(0, MAX_NOTICE_DAYS, "days")), Kind.COUNT]
+TermMonths = Annotated[int, parser(count(1, dates.MAX_TERM_MONTHS, "months")), Kind.COUNT]
+PowerMW = Annotated[Decimal, parser(positive("MW", Decimal(1_000_000))), Kind.NUMBER]
+ReportedMonths = Annotated[
+    Decimal, parser(positive("months", Decimal(dates.MAX_TERM_MONTHS))), Kind.NUMBER
+]
+DiscountRate = Annotated[Decimal, parser(rate("0", "1", what="discount rate")), Kind.RATE]
+Decline = Annotated[
+    Decimal, parser(rate("0", "1", high_open=True, what="market decline")), Kind.RATE
+]
+Escalation = Annotated[
+    Decimal, parser(rate("-1", "1", low_open=True, what="escalation")), Kind.RATE
+]
+Tolerance = Annotated[Decimal, parser(rate("0", "1", what="tolerance")), Kind.RATE]
+Share = Annotated[Decimal, parser(rate("0", "1", what="share")), Kind.RATE]
+DelayField = Annotated[Delay, parser(parse_delay), Kind.DELAY]
+TerminateField = Annotated[date | Literal["earliest"], parser(_terminate), Kind.DATE]
+ScenarioName = Annotated[str, parser(slug("scenario name"))]
+
+Frequency = Literal["month", "quarter", "year", "once"]
+Timing = Literal["advance", "arrears"]
+Credit = Literal["pro-rata", "front", "back"]
+Party = Literal["lessor", "lessee", "either"]
+Shortfall = Literal["pro-rata", "terminate"]
+HoursBasis = Literal["actual", "730"]
+
+FrequencyField = Annotated[Frequency, parser(choice("month", "quarter", "year", "once"))]
+TimingField = Annotated[Timing, parser(choice("advance", "arrears"))]
+CreditField = Annotated[Credit, parser(choice("pro-rata", "front", "back"))]
+PartyField = Annotated[Party, parser(choice("lessor", "lessee", "either"))]
+HoursBasisField = Annotated[HoursBasis, parser(choice("actual", "730"))]
+ShortfallField = Annotated[Shortfall, parser(choice("pro-rata", "terminate"))]

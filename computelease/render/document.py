@@ -1,0 +1,760 @@
+"""The human view of every report, built once: what each line says, in what order.
+
+Each report kind becomes a :class:`Document`: a title and subtitle, sections
+(labelled :class:`Figures`, a :class:`Grid` of cells, a :class:`Preformatted`
+chart, an :class:`Emphasis` line), notes and conventions. The table and
+markdown formats only lay documents out, so both say the same words in the
+same order. Nothing here computes a figure: it formats what the core
+returned. Text from a deal file passes through
+:func:`~computelease.render.safe.safe`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from computelease import money
+from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult
+from computelease.core.book import Book, DealComparison
+from computelease.core.breakeven import Breakeven, Lessee, Lessor, Market
+from computelease.core.metrics import Metric, MetricKind
+from computelease.core.reported import CheckResult
+from computelease.core.reports import CalcReport, DealReport
+from computelease.core.sensitivity import Axis, SensitivityGrid
+from computelease.core.units import Figure
+from computelease.core.whatif import ScenarioComparison
+from computelease.fields import Kind
+from computelease.models import Deal
+from computelease.render.options import RenderOptions
+from computelease.render.safe import safe
+
+#: (label, value, basis) lines of a figures section; basis may be empty.
+Line = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Labelled figures, one a line, with where each came from unless ``basis`` is False."""
+
+    title: str
+    lines: tuple[Line, ...]
+    basis: bool = True
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Cells under column names; ``right`` columns are right-aligned.
+
+    Only the ``wrap`` columns may wrap in a table; a ``keep_width`` grid of
+    figures is never squeezed below its natural width (the output widens
+    instead of cropping an amount).
+    """
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    right: frozenset[int] = frozenset()
+    wrap: frozenset[int] = frozenset()
+    keep_width: bool = False
+
+
+@dataclass(frozen=True)
+class Preformatted:
+    """Text laid out by character, such as a chart: shown exactly as is."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """One line that stands out: the total under a schedule."""
+
+    text: str
+
+
+Section = Figures | Grid | Preformatted | Emphasis
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report for people: a header, its sections, then notes and conventions."""
+
+    title: str | None
+    subtitle: tuple[str, ...] = ()
+    banner: str | None = None
+    sections: tuple[Section, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+    conventions: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Fmt:
+    """Formats one deal's figures as the options ask: compact or exact, with or without marks."""
+
+    ccy: money.Currency
+    options: RenderOptions
+
+    def money(self, value: Decimal | None, *, exact: bool | None = None) -> str:
+        if value is None:
+            return "n/a"
+        compact = not (self.options.exact if exact is None else exact)
+        return money.format_money(value, self.ccy, compact=compact, symbol=self.options.symbol)
+
+    def price(self, value: Decimal | None) -> str:
+        """A unit price (per GPU-hour, per kW-month): always to the cent."""
+        return self.money(value, exact=True)
+
+    def count(self, value: Decimal | int | None) -> str:
+        return "n/a" if value is None else f"{Decimal(value):,.0f}"
+
+    def big_count(self, value: Decimal | None) -> str:
+        if value is None:
+            return "n/a"
+        if self.options.exact or value < 1_000_000:
+            return f"{value:,.0f}"
+        return f"{money.round_to(value.scaleb(-6), 1):,}M"
+
+    def tick(self, passed: bool) -> str:
+        if self.options.unicode:
+            return "✓ pass" if passed else "✗ FAIL"
+        return "ok" if passed else "FAIL"
+
+    def signed(self, value: Decimal, positive: str, negative: str) -> str:
+        """An amount whose sign is a word: ``$2.53B above`` or ``$348.2M below``."""
+        return (negative if value < 0 else positive).format(self.money(abs(value)))
+
+
+def _header(deal: Deal, source: str) -> tuple[str, tuple[str, ...]]:
+    return safe(deal.name), (
+        f"Lessor {safe(deal.lessor)}; lessee {safe(deal.lessee)}",
+        f"Term {deal.start} to {deal.term_end}; {deal.currency}; id {deal.id}; file {safe(source)}",
+    )
+
+
+# --- lease calc -------------------------------------------------------------------------------
+
+
+def payments_text(a: Analysis) -> str:
+    """How many payments move money, and what the count leaves out or takes in."""
+    t = a.base.totals
+    text = f"{t.payments}"
+    parts = []
+    if t.prepayments:
+        scheduled = t.payments - t.prepayments
+        parts.append(
+            f"{scheduled} scheduled and {t.prepayments} "
+            f"prepayment{'s' if t.prepayments > 1 else ''}"
+        )
+    if t.covered:
+        parts.append(f"{t.covered} more covered in full by prepayments")
+    if t.capped:
+        parts.append(f"{t.capped} more cut to nothing by the cap")
+    return text + (f" ({'; '.join(parts)})" if parts else "")
+
+
+def committed_text(a: Analysis, fmt: Fmt) -> str:
+    c = a.commitment
+    value = fmt.money(c.committed_value)
+    if c.remaining:
+        of = f"of the {fmt.money(c.headline)} still scheduled from {c.as_of}"
+    else:
+        of = "of the headline"
+    if c.early and c.share is not None:
+        return (
+            f"{value}, {money.format_percent(c.share)} {of}; service to {c.last_day} "
+            f"(notice {c.notice_date} + {c.notice_days} days)"
+        )
+    if c.has_right:
+        return f"{value}: notice cannot end the term early"
+    return f"{value}: no termination right"
+
+
+def totals_lines(a: Analysis, fmt: Fmt) -> tuple[Line, ...]:
+    t = a.base.totals
+    lines: list[Line] = [("Total", fmt.money(t.total), "")]
+    if a.with_options is not None:
+        lines.append(("Total with options (up to)", fmt.money(a.with_options.totals.total), ""))
+    lines.append(("Payments", payments_text(a), ""))
+    lines.append(("Term", f"{money.decimal_text(t.months)} months ({t.days:,} days)", ""))
+    lines.append(("Average per month", fmt.money(t.average_monthly), ""))
+    if t.cap is not None:
+        if t.cap_date is not None:
+            cap = (
+                f"{fmt.money(t.cap)}: binds on {t.cap_date}, cutting {fmt.money(t.cap_cut)} "
+                f"from {fmt.money(t.scheduled_total)}"
+            )
+        else:
+            cap = f"{fmt.money(t.cap)}: not reached"
+        lines.append(("Cap", cap, ""))
+    v = a.base.valuation
+    if v is not None and a.rate is not None:
+        pv = f"{fmt.money(v.present_value)} at {money.format_percent(a.rate)}, as of {a.as_of}"
+        if v.excluded:
+            pv += f" ({v.excluded} earlier payments, {fmt.money(v.excluded_amount)}, excluded)"
+        lines.append(
+            ("Present value", pv, "override" if a.rate_source == "override" else "assumed rate")
+        )
+    else:
+        lines.append(("Present value", "n/a: no discount rate", ""))
+    label = "Committed value (remaining)" if a.commitment.remaining else "Committed value"
+    lines.append((label, committed_text(a, fmt), ""))
+    return tuple(lines)
+
+
+def by_year(a: Analysis, fmt: Fmt) -> Grid:
+    base = dict(a.base.totals.by_year)
+    columns = ["Year", "Amount"]
+    up_to: dict[int, Decimal] = {}
+    if a.with_options is not None:
+        up_to = dict(a.with_options.totals.by_year)
+        columns.append("With options")
+    rows = []
+    for year in sorted(set(base) | set(up_to)):
+        row = [str(year), fmt.money(base.get(year, money.ZERO))]
+        if a.with_options is not None:
+            row.append(fmt.money(up_to.get(year, money.ZERO)))
+        rows.append(tuple(row))
+    return Grid(
+        "By year of payment", tuple(columns), tuple(rows), right=frozenset(range(1, len(columns)))
+    )
+
+
+def _figure(fig: Figure, text: str) -> tuple[str, str]:
+    if fig.value is None:
+        return "n/a", fig.note or ""
+    return text, fig.basis
+
+
+def premium_text(value: Decimal | None) -> str:
+    """A price against the market: ``5.17% above market`` or ``12.3% below market``."""
+    if value is None:
+        return ""
+    if value == 0:
+        return "at market"
+    return f"{money.format_percent(abs(value))} {'above' if value > 0 else 'below'} market"
+
+
+def unit_lines(a: Analysis, fmt: Fmt) -> tuple[Line, ...]:
+    u = a.units
+    hours = "730 h/month" if u.hours_basis == "730" else "actual hours"
+    rows = [
+        ("GPUs", u.gpus, fmt.count(u.gpus.value)),
+        (f"GPU-hours ({hours})", u.gpu_hours, fmt.big_count(u.gpu_hours.value)),
+        ("Price per GPU-hour", u.price_per_gpu_hour, fmt.price(u.price_per_gpu_hour.value)),
+        ("Market price per GPU-hour", u.market_gpu_hour, fmt.price(u.market_gpu_hour.value)),
+        ("GPUs at the market price", u.implied_gpus, fmt.count(u.implied_gpus.value)),
+        ("Price against the market", u.premium_to_market, premium_text(u.premium_to_market.value)),
+        (
+            "Power",
+            u.power_mw,
+            f"{u.power_mw.value:,f} MW" if u.power_mw.value is not None else "",
+        ),
+        ("Price per kW-month", u.price_per_kw_month, fmt.price(u.price_per_kw_month.value)),
+    ]
+    return tuple((label, *_figure(fig, text)) for label, fig, text in rows)
+
+
+CHECK_NAMES = {
+    "total": "Total",
+    "monthly": "Average per month",
+    "months": "Term in months",
+    "start": "Start",
+    "end": "End",
+    "gpus": "GPUs",
+    "power_mw": "Power (MW)",
+}
+
+
+def checks_grid(checks: Sequence[CheckResult], fmt: Fmt) -> Grid:
+    def show(c: CheckResult, value: Decimal | date | int) -> str:
+        if c.is_money and isinstance(value, Decimal):
+            return fmt.money(value, exact=True)
+        return money.decimal_text(value) if isinstance(value, Decimal) else str(value)
+
+    rows = tuple(
+        (
+            CHECK_NAMES.get(c.name, c.name),
+            show(c, c.reported),
+            show(c, c.computed),
+            fmt.tick(c.passed),
+        )
+        for c in checks
+    )
+    return Grid(
+        "Reported figures", ("Check", "Reported", "Computed", "Result"), rows, frozenset({1, 2})
+    )
+
+
+def irr_text(x: Lessor) -> str:
+    irr = x.irr
+    if irr.rate is not None:
+        text = money.format_percent(irr.rate)
+    elif irr.roots:
+        text = "several: " + ", ".join(money.format_percent(r) for r in irr.roots)
+    else:
+        text = "n/a"
+    if irr.note and irr.rate is None:
+        text += f" ({irr.note})"
+    return text
+
+
+def _verdict(y: Lessee, fmt: Fmt) -> str:
+    if y.cheaper == "neither" or y.saving is None:
+        return "neither: the same in PV"
+    side = "leasing" if y.cheaper == "lease" else "buying"
+    return f"{side}, by {fmt.money(y.saving)} in PV"
+
+
+def breakeven_summary(b: Breakeven, fmt: Fmt) -> tuple[Line, ...]:
+    """The few lines of breakeven that ``lease calc`` shows; ``lease breakeven`` has the rest."""
+    lines: list[Line] = []
+    if b.lessor is not None:
+        x = b.lessor
+        payback = (
+            f"{x.payback_date}"
+            if x.payback_date
+            else f"not within the term ({fmt.money(x.shortfall)} short)"
+        )
+        lines.append(("Lessor payback", payback, "computed"))
+        if x.npv is not None:
+            lines.append(("Lessor NPV", fmt.money(x.npv), "computed"))
+        lines.append(("Lessor IRR", irr_text(x), "computed"))
+    if b.lessee is not None and b.lessee.cheaper is not None:
+        lines.append(("Tenant: cheaper", _verdict(b.lessee, fmt), "computed"))
+    if b.market is not None:
+        lines.append(_market_line(b.market, fmt, "Paid {} a falling market"))
+    return tuple(lines)
+
+
+def _market_line(z: Market, fmt: Fmt, label: str) -> Line:
+    side = "below" if z.paid_above_market < 0 else "above"
+    return (label.format(side), fmt.money(abs(z.paid_above_market)), "computed")
+
+
+def deal_document(report: DealReport, options: RenderOptions) -> Document:
+    a = report.analysis
+    deal = a.deal
+    fmt = Fmt(deal.ccy, options)
+    title, subtitle = _header(deal, report.source)
+    banner = None
+    if report.scenario is not None:
+        changes = "; ".join(safe(n) for n in report.notes) or "no change"
+        banner = f"Scenario {safe(report.scenario)}: {changes}"
+    sections: list[Section] = [
+        Figures("Totals", totals_lines(a, fmt), basis=False),
+        by_year(a, fmt),
+        Figures("Unit economics", unit_lines(a, fmt)),
+    ]
+    if report.checks:
+        sections.append(checks_grid(report.checks, fmt))
+    summary = breakeven_summary(a.breakeven, fmt)
+    if summary:
+        sections.append(Figures("Breakeven", summary))
+    return Document(
+        title,
+        subtitle,
+        banner,
+        tuple(sections),
+        (*a.notes, *a.breakeven.missing),
+        a.conventions,
+    )
+
+
+def calc(report: CalcReport, options: RenderOptions) -> tuple[Document, ...]:
+    return tuple(deal_document(r, options) for r in report.deals)
+
+
+# --- lease schedule ---------------------------------------------------------------------------
+
+
+def period_text(start: date | None, end: date | None) -> str:
+    """A period, short: ``2026-07-01..31``, ``2026-01-30..02-27``, ``2026-12-15..2027-01-14``."""
+    if start is None or end is None:
+        return ""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start}..{end.day:02d}"
+    if start.year == end.year:
+        return f"{start}..{end.month:02d}-{end.day:02d}"
+    return f"{start}..{end}"
+
+
+def _schedule_grid(result: ScheduleResult, fmt: Fmt) -> Grid:
+    """The schedule's rows (or its periods, with ``--by``) as cells."""
+    v = result.view
+    pv = v.valuation
+    title = f"Schedule by {result.by}" if result.by else "Schedule"
+    if result.buckets is not None:
+        rows = tuple(
+            (
+                b.label,
+                str(b.payments),
+                fmt.money(b.amount),
+                fmt.money(b.cumulative),
+                fmt.money(b.present_value) if b.present_value is not None else "",
+            )
+            for b in result.buckets
+        )
+        heads: tuple[str, ...] = ("Period", "Payments", "Amount", "Cumulative", "PV")
+        return Grid(title, heads, rows, frozenset({1, 2, 3, 4}))
+    lines: list[tuple[str, ...]] = []
+    for i, r in enumerate(v.schedule.rows):
+        period = period_text(r.period_start, r.period_end)
+        if r.fraction is not None:
+            period += f" ({money.format_percent(r.fraction, 1)})"
+        amount = fmt.money(r.amount)
+        if r.credit:
+            amount += f" (credit {fmt.money(r.credit)})"
+        if r.cap_cut:
+            amount += f" (cap cut {fmt.money(r.cap_cut)})"
+        factor = pv.factors[i] if pv else None
+        value = pv.values[i] if pv else None
+        lines.append(
+            (
+                str(r.n),
+                safe(r.stream),
+                period,
+                str(r.date),
+                amount,
+                fmt.money(r.cumulative),
+                f"{money.round_to(factor, 6):f}" if factor is not None else "",
+                fmt.money(value) if value is not None else "",
+            )
+        )
+    columns = ("#", "Stream", "Period", "Date", "Amount", "Cumulative", "DF", "PV")
+    # Stream names, periods and an amount's note (a credit, a cap cut) wrap; dates never do.
+    return Grid(title, columns, tuple(lines), frozenset({0, 4, 5, 6, 7}), frozenset({1, 2, 4}))
+
+
+def schedule(result: ScheduleResult, options: RenderOptions) -> Document:
+    fmt = Fmt(result.deal.ccy, options)
+    v = result.view
+    total = f"Total {fmt.money(v.totals.total)} in {v.totals.payments} payments"
+    if v.valuation is not None and result.rate is not None:
+        total += (
+            f"; present value {fmt.money(v.valuation.present_value)} at "
+            f"{money.format_percent(result.rate)}"
+        )
+    title, subtitle = _header(result.deal, result.source)
+    sections = (_schedule_grid(result, fmt), Emphasis(total))
+    return Document(title, subtitle, None, sections, (), result.conventions)
+
+
+# --- lease breakeven --------------------------------------------------------------------------
+
+
+def lessor_lines(x: Lessor, fmt: Fmt) -> tuple[Line, ...]:
+    lines: list[Line] = [
+        (f"Capex (on {x.capex_date})", fmt.money(x.capex), "assumed"),
+        ("Opex per month", fmt.money(x.opex_monthly), "assumed"),
+        ("Residual (day after the term)", fmt.money(x.residual), "assumed"),
+    ]
+    if x.payback_date is not None:
+        lines.append(
+            (
+                "Payback",
+                f"{x.payback_date} ({money.decimal_text(x.payback_months or money.ZERO)} months)",
+                "computed",
+            )
+        )
+    else:
+        lines.append(
+            ("Payback", f"not within the term: {fmt.money(x.shortfall)} short", "computed")
+        )
+    if x.npv is not None and x.rate is not None:
+        lines.append((f"NPV at {money.format_percent(x.rate)}", fmt.money(x.npv), "computed"))
+    lines.append(("IRR (XIRR)", irr_text(x), "computed"))
+    if x.breakeven_monthly is not None:
+        lines.append(("Breakeven monthly payment", fmt.money(x.breakeven_monthly), "computed"))
+    return tuple(lines)
+
+
+def lessee_lines(y: Lessee, fmt: Fmt) -> tuple[Line, ...]:
+    lines: list[Line] = [
+        ("Buy: capex", fmt.money(y.buy_capex), "assumed"),
+        ("Buy: opex per month", fmt.money(y.buy_opex_monthly), "assumed"),
+        ("Buy: residual", fmt.money(y.buy_residual), "assumed"),
+        ("Lease payments (nominal)", fmt.money(y.lease_nominal), "computed"),
+        ("Owning (nominal, net of residual)", fmt.money(y.own_nominal), "computed"),
+    ]
+    if y.pv_lease is not None and y.rate is not None:
+        rate = money.format_percent(y.rate)
+        lines.append((f"PV of leasing at {rate}", fmt.money(y.pv_lease), "computed"))
+        lines.append((f"PV of owning at {rate}", fmt.money(y.pv_own), "computed"))
+        lines.append(("Cheaper", _verdict(y, fmt), "computed"))
+    crossover = f"{y.crossover_date}" if y.crossover_date else "never within the term"
+    lines.append(("Lease costs more than owning from", crossover, "computed"))
+    return tuple(lines)
+
+
+def market_lines(z: Market, fmt: Fmt) -> tuple[Line, ...]:
+    below = f"{z.below_market_from}" if z.below_market_from else "never within the term"
+    return (
+        ("Market price per GPU-hour at start", fmt.price(z.market_gpu_hour), "assumed"),
+        ("Market decline per year", money.format_percent(z.market_decline), "assumed"),
+        ("Market price at the end", fmt.price(z.market_at_end), "computed"),
+        ("GPUs", fmt.count(z.gpus), z.gpus_basis),
+        ("Lease price per GPU-hour", fmt.price(z.lease_gpu_hour), "computed"),
+        ("Market below the lease price from", below, "computed"),
+        ("Market value of the same GPU-hours", fmt.money(z.market_value), "computed"),
+        _market_line(z, fmt, "Paid {} market over the term"),
+    )
+
+
+def chart(x: Lessor, fmt: Fmt, *, width: int = 56, height: int = 10) -> tuple[str, ...]:
+    """Cumulative receipts (#) against cumulative costs (o) over the term, as text.
+
+    Each column is a span of days; it shows the cumulative sums as they stand
+    at the end of that span. The column where receipts first reach costs is
+    marked on the axis with ``^`` (the payback date).
+    """
+    points = x.timeline
+    if not points:
+        return ()
+    first, last = points[0][0], points[-1][0]
+    span = max((last - first).days, 1)
+    top = max(max(r for _, r, _ in points), max(c for _, _, c in points)) or money.ONE
+    columns: list[tuple[Decimal, Decimal]] = []
+    i = 0
+    for col in range(width):
+        limit = first.toordinal() + span * (col + 1) // width
+        while i + 1 < len(points) and points[i + 1][0].toordinal() <= limit:
+            i += 1
+        columns.append((points[i][1], points[i][2]))
+
+    def level(value: Decimal) -> int:
+        return int(value / top * (height - 1) + Decimal("0.5"))
+
+    grid = [[" "] * width for _ in range(height)]
+    for col, (received, spent) in enumerate(columns):
+        r, c = level(received), level(spent)
+        grid[c][col] = "o"
+        grid[r][col] = "+" if r == c else "#"
+    axis_v, axis_h, corner = ("│", "─", "┼") if fmt.options.unicode else ("|", "-", "+")
+    top_label = fmt.money(top)
+    pad = max(len(top_label), 2)
+    lines = []
+    for row in range(height - 1, -1, -1):
+        label = top_label if row == height - 1 else ("0" if row == 0 else "")
+        lines.append(f"{label:>{pad}} {axis_v}{''.join(grid[row])}")
+    marks = [axis_h] * width
+    if x.payback_date is not None:
+        col = min(width - 1, max(0, (x.payback_date - first).days * width // span))
+        marks[col] = "^"
+    lines.append(f"{'':>{pad}} {corner}{''.join(marks)}")
+    left, right = first.isoformat(), last.isoformat()
+    gap = max(1, width + 1 - len(left) - len(right))
+    lines.append(f"{'':>{pad}}  {left}{' ' * gap}{right}")
+    legend = "# receipts  o costs (capex, opex)  + both"
+    if x.payback_date is not None:
+        legend += f"  ^ payback {x.payback_date}"
+    lines.append(legend)
+    return ("Cumulative receipts against cumulative costs", *lines)
+
+
+def breakeven(result: BreakevenResult, options: RenderOptions) -> Document:
+    fmt = Fmt(result.deal.ccy, options)
+    b = result.breakeven
+    sections: list[Section] = []
+    if b.lessor is not None:
+        sections.append(Figures("Lessor", lessor_lines(b.lessor, fmt)))
+        drawn = chart(b.lessor, fmt)
+        if drawn:
+            sections.append(Preformatted(drawn))
+    if b.lessee is not None:
+        sections.append(Figures("Tenant: lease or buy", lessee_lines(b.lessee, fmt)))
+    if b.market is not None:
+        sections.append(Figures("Against the market", market_lines(b.market, fmt)))
+    notes = list(b.missing)
+    for block in (b.lessor, b.lessee, b.market):
+        if block is not None:
+            notes.extend(block.notes)
+    title, subtitle = _header(result.deal, result.source)
+    return Document(title, subtitle, None, tuple(sections), tuple(notes), result.conventions)
+
+
+# --- metrics: scenarios, sensitivity, comparisons ---------------------------------------------
+
+
+def metric_text(
+    kind: MetricKind,
+    value: Decimal | None,
+    fmt: Fmt,
+    *,
+    signed: bool = False,
+    words: tuple[str, str] | None = None,
+) -> str:
+    """A metric's value as people read it: money compact or exact, rates as percents.
+
+    With ``words`` a nonzero amount reads its sign as a word ("$2.53B
+    above"); with ``signed`` a positive change carries a ``+``.
+    """
+    if value is None:
+        return "n/a"
+    if words is not None and value and kind == "money":
+        return fmt.signed(value, *words)
+    if kind == "money":
+        text = fmt.money(value)
+    elif kind == "price":
+        text = fmt.price(value)
+    elif kind == "rate":
+        text = money.format_percent(value)
+    elif kind == "count":
+        text = fmt.count(value)
+    else:
+        text = money.decimal_text(money.round_to(value, 2))
+    if signed and value > 0:
+        text = "+" + text
+    return text
+
+
+def _reading(m: Metric, value: Decimal | None, fmt: Fmt) -> str:
+    return metric_text(m.kind, value, fmt, words=m.words)
+
+
+def _change(m: Metric, change: Decimal | None, fmt: Fmt) -> str:
+    if change is None:
+        return ""
+    if m.kind == "rate":
+        points = money.decimal_text(money.round_to(change * 100, 2))
+        return f"{'+' if change > 0 else ''}{points} pts"
+    return metric_text(m.kind, change, fmt, signed=True)
+
+
+def scenario(result: ScenarioComparison, options: RenderOptions) -> Document:
+    """Each metric for the base deal and the scenario, the change, and what the scenario did."""
+    deal = result.base.deal
+    fmt = Fmt(deal.ccy, options)
+    rows = tuple(
+        (
+            row.metric.label,
+            _reading(row.metric, row.base[0], fmt),
+            _reading(row.metric, row.scenario[0], fmt),
+            _change(row.metric, row.difference, fmt),
+        )
+        for row in result.rows
+    )
+    title = f"Scenario {safe(result.name)}" if result.name else "Scenario (from the command line)"
+    grid = Grid(
+        title,
+        ("Figure", "Base", "Scenario", "Change"),
+        rows,
+        frozenset({1, 2, 3}),
+        frozenset({0}),
+        keep_width=True,
+    )
+    notes = list(result.notes)
+    for row in result.rows:
+        for side, (value, why) in (("base", row.base), ("scenario", row.scenario)):
+            if value is None and why:
+                notes.append(f"{row.metric.label} ({side}): {why}")
+    name, subtitle = _header(deal, result.source)
+    return Document(
+        name,
+        subtitle,
+        None,
+        (grid,),
+        tuple(dict.fromkeys(notes)),
+        result.scenario.conventions,
+    )
+
+
+def axis_labels(axis: Axis, ccy: money.Currency, *, symbol: bool = True) -> tuple[str, ...]:
+    """Each value of an axis written as its option is: ``8%``, ``$175.0M``, ``3m``."""
+    if axis.kind is Kind.RATE:
+        return tuple(money.format_percent(v) for v in axis.values)
+    if axis.kind is Kind.MONEY:
+        return tuple(money.format_money(v, ccy, compact=True, symbol=symbol) for v in axis.values)
+    if axis.kind is Kind.DELAY:
+        unit = "d" if axis.unit == "days" else "m"
+        return tuple(f"{money.decimal_text(v)}{unit}" for v in axis.values)
+    return tuple(money.decimal_text(v) for v in axis.values)
+
+
+def sensitivity(grid: SensitivityGrid, options: RenderOptions) -> Document:
+    deal = grid.deal
+    fmt = Fmt(deal.ccy, options)
+    m = grid.metric
+    row_labels = axis_labels(grid.rows, deal.ccy, symbol=options.symbol)
+    corner = f"{grid.rows.parameter} \\ {grid.columns.parameter}" if grid.columns else ""
+    if grid.columns is not None:
+        heads = axis_labels(grid.columns, deal.ccy, symbol=options.symbol)
+    else:
+        heads = (m.label,)
+    rows = tuple(
+        (label, *(_reading(m, cell.value, fmt) for cell in line))
+        for label, line in zip(row_labels, grid.cells, strict=True)
+    )
+    by = f"{grid.rows.parameter} (rows)"
+    if grid.columns:
+        by += f" and {grid.columns.parameter} (columns)"
+    table = Grid(
+        f"{m.label} by {by}",
+        (corner or grid.rows.parameter, *heads),
+        rows,
+        frozenset(range(1, len(heads) + 1)),
+        frozenset({0}),
+        keep_width=True,
+    )
+    reasons: dict[str, list[str]] = {}
+    for label, line in zip(row_labels, grid.cells, strict=True):
+        for j, cell in enumerate(line):
+            if cell.value is None:
+                where = f"{label}, {heads[j]}" if grid.columns else label
+                reasons.setdefault(cell.why or "not computed", []).append(where)
+    notes = tuple(f"n/a at {'; '.join(cells)}: {why}" for why, cells in reasons.items())
+    name, subtitle = _header(deal, grid.source)
+    return Document(name, subtitle, None, (table,), notes, ())
+
+
+def compare(c: DealComparison, options: RenderOptions) -> Document:
+    fmt = Fmt(c.currency, options)
+    columns = ("Figure", *(safe(s.id) for s in c.sides))
+    rows = tuple(
+        (m.label, *(_reading(m, value, fmt) for value, _ in readings)) for m, readings in c.rows
+    )
+    grid = Grid(
+        f"Deals compared, in {c.currency.code}",
+        columns,
+        rows,
+        frozenset(range(1, len(columns))),
+        frozenset({0}),
+        keep_width=True,
+    )
+    notes = [f"{safe(s.id)}: {safe(s.path)} ({s.analysis.deal.currency})" for s in c.sides]
+    notes += [
+        f"1 {code} = {money.decimal_text(rate)} {c.currency.code}" for code, rate in c.fx.items()
+    ]
+    for m, readings in c.rows:
+        for side, (value, why) in zip(c.sides, readings, strict=True):
+            if value is None and why:
+                notes.append(f"{m.label} for {safe(side.id)}: {why}")
+    return Document(None, (), None, (grid,), tuple(notes), ())
+
+
+def _book_grid(b: Book, fmt: Fmt, which: str) -> Grid:
+    """Revenue by year, one column per deal and a total: ``which`` is scheduled or committed."""
+    table = b.scheduled if which == "scheduled" else b.committed
+    totals = b.scheduled_total if which == "scheduled" else b.committed_total
+    columns = ("Year", *(safe(s.id) for s in b.sides), "Total")
+    rows = [
+        (str(year), *(fmt.money(v) for v in table[year]), fmt.money(sum(table[year], money.ZERO)))
+        for year in b.years
+    ]
+    rows.append(("Total", *(fmt.money(v) for v in totals), fmt.money(sum(totals, money.ZERO))))
+    title = (
+        f"Revenue by year as scheduled, in {b.currency.code}"
+        if which == "scheduled"
+        else "Revenue by year as committed (each deal ended as early as its terms allow), "
+        f"in {b.currency.code}"
+    )
+    right = frozenset(range(1, len(columns)))
+    return Grid(title, columns, tuple(rows), right, frozenset({0}), keep_width=True)
+
+
+def book(b: Book, options: RenderOptions) -> Document:
+    fmt = Fmt(b.currency, options)
+    grids = (_book_grid(b, fmt, "scheduled"), _book_grid(b, fmt, "committed"))
+    return Document(None, (), None, grids, (), ())
