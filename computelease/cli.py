@@ -46,6 +46,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -117,11 +118,16 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+            "--version",
+            callback=_version,
+            is_eager=True,
+            metavar="",
+            help="Print the version and exit.",
         ),
     ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show the full traceback of an internal error.")
+        bool,
+        typer.Option("--debug", metavar="", help="Show the full traceback of an internal error."),
     ] = False,
 ) -> None:
     """A calculator for AI compute deals."""
@@ -131,7 +137,7 @@ def _root(
 # Options shared by several commands, and the longer ones of each, declared once.
 DealsArgument = Annotated[
     list[Path],
-    typer.Argument(help="Deal files or folders.", show_default=False, metavar="DEAL..."),
+    typer.Argument(help="Deal files or folders.", show_default=False, metavar="DEAL"),
 ]
 DealArgument = Annotated[
     Path, typer.Argument(help="A deal file.", show_default=False, metavar="DEAL")
@@ -169,12 +175,16 @@ RateOption = Annotated[
 ]
 ExactOption = Annotated[
     bool,
-    typer.Option("--exact", help="Show amounts in tables to the cent (default: $6.30B, $150.0M)."),
+    typer.Option(
+        "--exact", metavar="", help="Show amounts in tables to the cent (default: $6.30B, $150.0M)."
+    ),
 ]
 SymbolOption = Annotated[
     bool,
     typer.Option(
-        "--currency-symbol/--no-currency-symbol", help="Show currency marks in tables ($, €)."
+        "--currency-symbol/--no-currency-symbol",
+        metavar="",
+        help="Show currency marks in tables ($, €).",
     ),
 ]
 ScenarioNameOption = Annotated[
@@ -190,7 +200,7 @@ PeriodOption = Annotated[
     typer.Option("--by", metavar="month|quarter|year", help="Sum the payments by period."),
 ]
 OptionsFlag = Annotated[
-    bool, typer.Option("--with-options", help="Include the lessee's option streams.")
+    bool, typer.Option("--with-options", metavar="", help="Include the lessee's option streams.")
 ]
 NameOption = Annotated[
     str | None,
@@ -199,7 +209,9 @@ NameOption = Annotated[
 DelayOption = Annotated[
     str | None, typer.Option("--delay", metavar="DELAY", help="Service starts later: 3m, 90d, 1y.")
 ]
-ExtendFlag = Annotated[bool, typer.Option("--extend", help="With --delay: keep the term's length.")]
+ExtendFlag = Annotated[
+    bool, typer.Option("--extend", metavar="", help="With --delay: keep the term's length.")
+]
 TerminateOption = Annotated[
     str | None,
     typer.Option(
@@ -274,7 +286,7 @@ def check(
         list[Path] | None,
         typer.Argument(
             help="Deal files or folders (searched for *.yaml and *.yml). Default: deals/",
-            metavar="[PATH]...",
+            metavar="PATH",
         ),
     ] = None,
     output_format: Annotated[
@@ -282,7 +294,7 @@ def check(
         typer.Option("--format", "-f", help="text: one line per problem; json: an array."),
     ] = CheckFormat.text,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+        bool, typer.Option("--strict", metavar="", help="Fail (exit 1) on warnings too.")
     ] = False,
 ) -> None:
     """Validate deal files and check them against their reported figures."""

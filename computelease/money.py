@@ -397,7 +397,8 @@ def format_money(
         while True:
             unit, scale = units[i]
             scaled = value.scaleb(-scale)
-            places = 2 if scaled < 10 else 1
+            # Places follow the figure as shown: 9.996B is $10.0B, never $10.00B.
+            places = 2 if round_to(scaled, 2) < 10 else 1
             rounded = round_to(scaled, places)
             # 999.96M rounds to 1000.0M: say 1.00B instead.
             if rounded >= 1000 and i + 1 < len(units):

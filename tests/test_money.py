@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from computelease import money
@@ -179,6 +179,12 @@ def test_rounding_ignores_the_callers_decimal_context() -> None:
         ("6.84", True, "$6.84"),
         ("12500", True, "$12.5K"),
         ("-5000000", True, "-$5.00M"),
+        # One rule: the places follow the figure as shown, so 9.996B is never $10.00B.
+        ("9996000000", True, "$10.0B"),
+        ("9995000000", True, "$10.0B"),
+        ("9994999999", True, "$9.99B"),
+        ("10000000000", True, "$10.0B"),
+        ("9999999", True, "$10.0M"),
     ],
 )
 def test_format_money(amount: str, compact: bool, expected: str) -> None:
@@ -240,3 +246,12 @@ def test_rate_percent_and_fraction_forms_agree(rate: Decimal) -> None:
     assert money.parse_rate(as_percent, low=low, high=high) == money.parse_rate(
         f"{rate:f}", low=low, high=high
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1000, max_value=10**15))
+def test_compact_money_shows_two_places_below_ten_units_and_one_from_ten(units: int) -> None:
+    text = money.format_money(Decimal(units), USD, compact=True)
+    number = text.lstrip("$")[:-1].replace(",", "")
+    whole, _, places = number.partition(".")
+    assert len(places) == (2 if int(whole) < 10 else 1), text

@@ -6,14 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from computelease import dates, money
-from computelease.core.schedule import build_schedule
+from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import totals
 from computelease.core.valuation import Discounter, value_rows
-from computelease.errors import FieldError
+from computelease.errors import Codes, FieldError
 from computelease.models import Deal
 
 USD = money.CURRENCIES["USD"]
@@ -73,13 +73,25 @@ def deals(draw: st.DrawFn, *, with_cap: bool = True, with_prepayments: bool = Tr
 common = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def computable(deal: Deal, *, with_options: bool = False) -> Schedule:
+    """The deal's schedule; a deal the core refuses is no example (about one in ten here).
+
+    A generated percent prepayment can exceed what is due after its date (E309):
+    the deal is refused, not summed, so Hypothesis is told to draw another.
+    """
+    try:
+        return build_schedule(deal, with_options=with_options)
+    except FieldError as exc:
+        assert exc.code is Codes.PREPAYMENT_EXCEEDS, exc.message
+        event("prepayment larger than what it is credited against")
+        assume(False)
+        raise AssertionError("unreachable") from None
+
+
 @common
 @given(deals(), st.booleans())
 def test_schedule_sums_to_its_total_to_the_cent(deal: Deal, options: bool) -> None:
-    try:
-        schedule = build_schedule(deal, with_options=options)
-    except FieldError:
-        return  # a prepayment larger than what it can be credited against: refused, not summed
+    schedule = computable(deal, with_options=options)
     rows = schedule.rows
     assert sum((r.amount for r in rows), money.ZERO) == schedule.total
     assert all(r.amount >= 0 for r in rows)
@@ -106,10 +118,7 @@ def test_a_cap_is_never_exceeded(deal: Deal) -> None:
 @common
 @given(deals(), st.data())
 def test_prepayments_move_money_but_never_change_the_total(deal: Deal, data: st.DataObject) -> None:
-    try:
-        with_pre = build_schedule(deal)
-    except FieldError:
-        return
+    with_pre = computable(deal)
     without = build_schedule(deal.model_copy(update={"prepayments": ()}))
     assert with_pre.total == without.total
 

@@ -126,9 +126,10 @@ def check_axis(deal: Deal, axis: Axis) -> None:
 def _overrides(axis: Axis, value: Decimal) -> dict[str, Any]:
     if axis.kind is Kind.DELAY:
         return {"delay": Delay(int(value), axis.unit or "months")}
-    if axis.parameter in OVERRIDES:
-        return {axis.parameter: value}
+    # Written as the user writes them, so that a refusal quotes the value as they know it.
     text = f"{money.decimal_text(value * 100)}%" if axis.kind is Kind.RATE else None
+    if axis.parameter in OVERRIDES:
+        return {axis.parameter: text or value}
     return {"set": ((axis.parameter, text or money.decimal_text(value)),)}
 
 

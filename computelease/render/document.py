@@ -605,8 +605,8 @@ def metric_text(
         text = fmt.count(value)
     else:
         text = money.decimal_text(money.round_to(value, 2))
-    if signed and value > 0:
-        text = "+" + text
+    if signed and value > 0 and any(ch in "123456789" for ch in text):
+        text = "+" + text  # a change that rounds to nothing shown carries no sign
     return text
 
 
@@ -645,19 +645,21 @@ def scenario(result: ScenarioComparison, options: RenderOptions) -> Document:
         frozenset({0}),
         keep_width=True,
     )
-    notes = list(result.notes)
+    # Each reason a figure is missing, once, with the figures (and sides) it explains.
+    reasons: dict[str, list[str]] = {}
     for row in result.rows:
-        for side, (value, why) in (("base", row.base), ("scenario", row.scenario)):
-            if value is None and why:
-                notes.append(f"{row.metric.label} ({side}): {why}")
+        base_why = row.base[1] if row.base[0] is None else None
+        scenario_why = row.scenario[1] if row.scenario[0] is None else None
+        if base_why and base_why == scenario_why:
+            reasons.setdefault(base_why, []).append(row.metric.label)
+            continue
+        for side, why in (("base", base_why), ("scenario", scenario_why)):
+            if why:
+                reasons.setdefault(why, []).append(f"{row.metric.label} ({side})")
+    notes = [*result.notes, *(f"{', '.join(labels)}: {why}" for why, labels in reasons.items())]
     name, subtitle = _header(deal, result.source)
     return Document(
-        name,
-        subtitle,
-        None,
-        (grid,),
-        tuple(dict.fromkeys(notes)),
-        result.scenario.conventions,
+        name, subtitle, None, (grid,), tuple(dict.fromkeys(notes)), result.scenario.conventions
     )
 
 
