@@ -218,6 +218,11 @@ class Adjustment(_Model):
     until: Day | None = None
 
 
+def _deal() -> type[BaseModel]:
+    """The deal's model, for the paths a scenario sets: defined below, read when validating."""
+    return Deal
+
+
 class Scenario(_Model):
     """A named case: overrides applied to the deal before it is computed (see core.scenario)."""
 
@@ -229,7 +234,7 @@ class Scenario(_Model):
     market_gpu_hour: Money | None = None
     market_decline: Decline | None = None
     discount_rate: DiscountRate | None = None
-    set: Annotated[tuple[tuple[str, str], ...], parser(set_paths(lambda: Deal), scalar=False)] = ()
+    set: Annotated[tuple[tuple[str, str], ...], parser(set_paths(_deal), scalar=False)] = ()
 
     @model_validator(mode="after")
     def _extend_needs_delay(self) -> Scenario:

@@ -179,7 +179,7 @@ def test_analysis_notes_a_missing_rate() -> None:
     assert a.base.valuation is None
     assert a.notes == (
         "present value not computed: no discount rate "
-        "(set assumptions.discount_rate or pass --rate)",
+        "(set assumptions.discount_rate, or give a rate to value it at)",
     )
 
 

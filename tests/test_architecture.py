@@ -12,6 +12,7 @@ rich or yaml, never print and never open files.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -201,3 +202,78 @@ def test_renderers_and_result_types_do_not_import_yaml() -> None:
     )
     assert "yaml" not in loaded
     assert "computelease.loader" not in loaded
+
+
+def _commands() -> list[ast.FunctionDef]:
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    return [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any(
+            isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "command"
+            for d in node.decorator_list
+        )
+    ]
+
+
+def test_every_command_is_a_thin_client_of_the_api() -> None:
+    """Parse options, call one API function, render, exit: a body of a dozen lines at most."""
+    commands = _commands()
+    assert len(commands) == 7
+    for command in commands:
+        body = command.body[1:] if ast.get_docstring(command) else command.body
+        lines = body[-1].end_lineno - body[0].lineno + 1  # type: ignore[operator]
+        assert lines <= 12, f"{command.name} has a {lines}-line body"
+        calls = {
+            node.func.attr
+            for node in ast.walk(command)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "api"
+        }
+        assert 1 <= len(calls) <= 2, f"{command.name} calls api.{calls}"
+
+
+def _strings(tree: ast.AST) -> list[str]:
+    """Every string the code can show a user: constants, but not docstrings."""
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_the_core_speaks_no_command_line() -> None:
+    """Option names and usage errors belong to the command line, not to the core or the API."""
+    below = ("checks", "api", "loader", "source", "yamltree")
+    for name, path in modules():
+        if not (is_pure(name) or name in below):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert "UsageError" not in imports(path) | {
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+        }, f"{name} raises usage errors"
+        for text in _strings(tree):
+            assert not re.search(OPTION, text), f"{name} says {text!r}"
+    # The pattern is not vacuous: it finds an option in a message, not in a docstring.
+    assert [
+        t
+        for t in _strings(ast.parse('"""see --rate"""\nx = "pass --rate"'))
+        if re.search(OPTION, t)
+    ]
+    assert not _strings(ast.parse('"""see --rate"""'))
+
+
+#: A command-line option named in text: ``--rate``, ``(--fx ...)``.
+OPTION = r"(^|[\s(])--[a-z]"

@@ -197,3 +197,16 @@ def test_every_command_has_help(lease: Callable[..., Run], command: str) -> None
     summary = run.stdout.split("Usage:")[1].splitlines()[2:6]
     assert any(line.strip() for line in summary), f"{command} has no help text"
     assert command in lease("--help", env={"COLUMNS": "200"}).stdout
+
+
+def test_a_folder_without_deals_fails_the_gate(lease: Callable[..., Run], tmp_path: Path) -> None:
+    """A CI gate pointed at the wrong folder must not pass with '0 files checked'."""
+    empty = tmp_path / "deal"
+    empty.mkdir()
+    for args in ([empty], ["--strict", empty], ["-f", "json", empty]):
+        run = lease("check", *args)
+        assert run.exit_code == 2
+        assert f"{empty}" in run.stdout and "E004" in run.stdout
+    calc = lease("calc", empty)
+    assert (calc.exit_code, calc.stdout) == (2, "")
+    assert calc.stderr == f"{empty}: error[E004]: no deal files (*.yaml, *.yml) here\n"

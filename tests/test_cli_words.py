@@ -140,7 +140,7 @@ def test_help_shows_no_type_placeholders_for_flags(lease: Callable[..., Run], co
 def test_scenario_has_one_way_to_set_the_rate(lease: Callable[..., Run]) -> None:
     run = lease("scenario", REFLECTION, "--discount-rate", "8%")
     assert run.exit_code == 2
-    assert "No such option: --discount-rate" in run.stderr
+    assert "No such option" in run.stderr and "--discount-rate" in run.stderr
     doc = json.loads(
         lease("scenario", REFLECTION, "--delay", "3m", "--rate", "0%", "-f", "json").stdout
     )

@@ -114,7 +114,7 @@ def test_a_missing_figure_is_null_with_a_note(
     assert doc["totals"]["present_value"] is None
     assert doc["totals"]["notes"] == [
         "present value not computed: no discount rate "
-        "(set assumptions.discount_rate or pass --rate)"
+        "(set assumptions.discount_rate, or give a rate to value it at)"
     ]
     units = doc["unit_economics"]
     assert units["price_per_gpu_hour"] is None

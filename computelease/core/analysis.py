@@ -139,7 +139,7 @@ def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
     if rate is None:
         notes.append(
             "present value not computed: no discount rate "
-            "(set assumptions.discount_rate or pass --rate)"
+            "(set assumptions.discount_rate, or give a rate to value it at)"
         )
     return Analysis(
         deal=deal,
