@@ -24,12 +24,12 @@ file only.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
 from computelease import checks, loader, source
 from computelease.core import analysis as core_analysis
@@ -75,6 +75,7 @@ __all__ = [
 ]
 
 R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 #: A deal file or folder by path, or a deal already loaded.
 Source = str | os.PathLike[str] | LoadedDeal
@@ -329,43 +330,47 @@ def sensitivity(
     return Result(value, tuple(problems), files)
 
 
-def _analysed(
-    sources: Sources, settings: Settings | None, lessor: str | None
-) -> tuple[list[tuple[str, Analysis]], list[Problem], tuple[str, ...]]:
-    """Each deal analysed (those of ``lessor`` only, by prefix), and the problems of the rest."""
+class _AcrossDeals(Protocol[R_co]):
+    """A core function over several deals' analyses, in one currency: compare, book."""
+
+    def __call__(
+        self,
+        analyses: Sequence[tuple[str, Analysis]],
+        *,
+        currency: str | None = None,
+        fx: Mapping[str, Decimal] | None = None,
+    ) -> R_co: ...
+
+
+def _across(
+    work: _AcrossDeals[R],
+    sources: Sources,
+    settings: Settings | None,
+    currency: str | None,
+    fx: Mapping[str, Decimal] | None,
+    lessor: str | None,
+) -> Result[R]:
+    """``work`` over each deal analysed (of ``lessor`` only, by prefix), the rest as problems."""
     loaded = load(sources)
     problems = list(loaded.problems)
-    deals = loaded.deals
-    if lessor is not None:
-        wanted = lessor.casefold()
-        deals = tuple(d for d in deals if d.deal.lessor.casefold().startswith(wanted))
+    wanted = (lessor or "").casefold()
     analyses = []
-    for item in deals:
-        with _collecting(problems):
-            analyses.append((item.path, _base(item, settings)))
-    if not analyses and not problems:
-        problems.append(
-            Problem(
-                None,
-                None,
-                None,
-                Codes.NOTHING_TO_COMPARE,
-                "no deal to compare" + (f" with a lessor starting {lessor!r}" if lessor else ""),
-            )
-        )
-    return analyses, problems, loaded.files
-
-
-def _side_by_side(
-    work: Callable[[], R], problems: list[Problem], files: tuple[str, ...], ready: bool
-) -> Result[R]:
+    for item in loaded.deals:
+        if item.deal.lessor.casefold().startswith(wanted):
+            with _collecting(problems):
+                analyses.append((item.path, _base(item, settings)))
     value = None
-    if ready:
+    if analyses:
         try:
-            value = work()
+            value = work(analyses, currency=currency, fx=fx)
         except RequestError as exc:
             problems.append(Problem(None, None, None, exc.code, exc.message))
-    return Result(value, tuple(problems), files)
+    elif not problems:
+        with_lessor = f" with a lessor starting {lessor!r}" if lessor else ""
+        problems.append(
+            Problem(None, None, None, Codes.NOTHING_TO_COMPARE, f"no deal to compare{with_lessor}")
+        )
+    return Result(value, tuple(problems), loaded.files)
 
 
 def compare(
@@ -377,13 +382,7 @@ def compare(
     lessor: str | None = None,
 ) -> Result[DealComparison]:
     """Deals side by side in one currency (``fx``: 1 unit of each other currency in it)."""
-    analyses, problems, files = _analysed(sources, settings, lessor)
-    return _side_by_side(
-        lambda: core_book.compare(analyses, currency=currency, fx=fx),
-        problems,
-        files,
-        bool(analyses),
-    )
+    return _across(core_book.compare, sources, settings, currency, fx, lessor)
 
 
 def book(
@@ -395,13 +394,7 @@ def book(
     lessor: str | None = None,
 ) -> Result[Book]:
     """A lessor's book: revenue by year across its deals, as scheduled and as committed."""
-    analyses, problems, files = _analysed(sources, settings, lessor)
-    return _side_by_side(
-        lambda: core_book.book(analyses, currency=currency, fx=fx),
-        problems,
-        files,
-        bool(analyses),
-    )
+    return _across(core_book.book, sources, settings, currency, fx, lessor)
 
 
 def check(sources: Sources) -> CheckRun:
