@@ -120,7 +120,7 @@ def _override(scenario: Scenario, issue: Located) -> FieldPath:
             return ("set", written)
     if isinstance(root, str) and root in Scenario.model_fields:
         return (root,)
-    if root == "start" and scenario.delay is not None:
+    if root in ("start", "end") and scenario.delay is not None:
         return ("delay",)
     if root == "termination" and scenario.terminate is not None:
         return ("terminate",)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,11 +20,19 @@ from typing import Final
 
 from computelease.errors import Codes, FieldError
 
-#: The last day a term may cover. A yearly period that starts on it still
-#: ends, and a payment in arrears after it still falls, before year 10000.
-LAST_TERM_DAY: Final = date(9998, 12, 31)
+#: The first and last days a term may cover. Every date the model derives from a
+#: valid deal stays inside the calendar: a notice period or a delivery grace of up to
+#: 100 years after the last day, a valuation date up to :data:`SLACK_YEARS` after it,
+#: and anything dated up to :data:`SLACK_YEARS` before the first day.
+FIRST_TERM_DAY: Final = date(1900, 1, 1)
+LAST_TERM_DAY: Final = date(9599, 12, 31)
 #: The longest term a deal may have.
 MAX_TERM_MONTHS: Final = 1200
+#: How far from its term a deal's other dates (capex, a prepayment, a market quote, a
+#: delivery deadline) and a valuation date may lie. Together with rates of at most
+#: 100% a year it bounds every compounding factor by 2 ** 120, which the money
+#: context's precision holds to the cent (see :data:`computelease.money.CONTEXT`).
+SLACK_YEARS: Final = 10
 
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 ONE_DAY: Final = timedelta(days=1)
@@ -33,8 +42,13 @@ class DateOverflow(ArithmeticError):
     """Month arithmetic went past year 9999 (or before year 1)."""
 
 
+_DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS[month - 1]
 
 
 def is_month_end(d: date) -> bool:
@@ -43,13 +57,39 @@ def is_month_end(d: date) -> bool:
 
 def add_months(anchor: date, months: int) -> date:
     """The date ``months`` calendar months after ``anchor``, under the end-of-month rule."""
-    index = anchor.year * 12 + (anchor.month - 1) + months
-    year, month0 = divmod(index, 12)
-    if not 1 <= year <= 9999:
-        raise DateOverflow(f"{anchor.isoformat()} plus {months} months is past year 9999")
-    last = days_in_month(year, month0 + 1)
-    day = last if is_month_end(anchor) else min(anchor.day, last)
-    return date(year, month0 + 1, day)
+    return month_roller(anchor)(months)
+
+
+def month_roller(anchor: date) -> Callable[[int], date]:
+    """``add_months`` from one anchor, with what the anchor decides worked out once.
+
+    A schedule rolls every period from its anchor; this is that loop's cost.
+    """
+    base = anchor.year * 12 + anchor.month - 1
+    end_of_month = is_month_end(anchor)
+    day = anchor.day
+
+    def roll(months: int) -> date:
+        year, month0 = divmod(base + months, 12)
+        if not 1 <= year <= 9999:
+            raise DateOverflow(f"{anchor.isoformat()} plus {months} months is past year 9999")
+        last = days_in_month(year, month0 + 1)
+        return date(year, month0 + 1, last if end_of_month else min(day, last))
+
+    return roll
+
+
+def years_before(d: date, years: int) -> date:
+    """The same day ``years`` years earlier (29 February becomes the 28th)."""
+    return add_months(d, -12 * years)
+
+
+def years_after(d: date, years: int) -> date:
+    """The same day ``years`` years later, or the last day of the calendar if past it."""
+    try:
+        return add_months(d, 12 * years)
+    except DateOverflow:
+        return date.max
 
 
 def next_day(d: date) -> date:

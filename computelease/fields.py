@@ -357,9 +357,8 @@ ReportedMonths = Annotated[
     Decimal, parser(positive("months", Decimal(dates.MAX_TERM_MONTHS))), Kind.NUMBER
 ]
 DiscountRate = Annotated[Decimal, parser(rate("0", "1", what="discount rate")), Kind.RATE]
-Decline = Annotated[
-    Decimal, parser(rate("0", "1", high_open=True, what="market decline")), Kind.RATE
-]
+#: At most 90% a year: a steeper decline is no market, and bounds the price curve's range.
+Decline = Annotated[Decimal, parser(rate("0", "0.9", what="market decline")), Kind.RATE]
 Escalation = Annotated[
     Decimal, parser(rate("-1", "1", low_open=True, what="escalation")), Kind.RATE
 ]

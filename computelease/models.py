@@ -384,6 +384,15 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
                 f"{what} {day} is outside the term {deal.start} to {end}",
             )
 
+    if deal.start < dates.FIRST_TERM_DAY:
+        yield (
+            ("start",),
+            Codes.TERM_TOO_LONG,
+            f"start {deal.start} is before {dates.FIRST_TERM_DAY}, the first day a term may cover",
+        )
+        return
+    yield from _dates_near_the_term(deal, end)
+
     rows = 0
     for i, stream in enumerate(deal.payments):
         base: FieldPath = ("payments", i)
@@ -428,21 +437,6 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
             f"the payment streams would make {rows:,} schedule rows; at most {MAX_ROWS:,} are "
             "supported (use a longer period, such as every: quarter)",
         )
-    for i, pre in enumerate(deal.prepayments):
-        # Paid at signing, before service starts, is common; after the term is not.
-        if pre.on is not None and pre.on > end:
-            yield (
-                ("prepayments", i, "on"),
-                Codes.OUTSIDE_TERM,
-                f"prepayment date {pre.on} is after the term ends ({end})",
-            )
-    lessor = deal.assumptions.lessor
-    for where, day in (
-        (("assumptions", "lessor", "capex_date"), lessor.capex_date if lessor else None),
-        (("assumptions", "market_date"), deal.assumptions.market_date),
-    ):
-        if day is not None and day > end:
-            yield (where, Codes.OUTSIDE_TERM, f"{day} is after the term ends ({end})")
     for i, adj in enumerate(deal.adjustments):
         yield from inside(("adjustments", i, "from"), adj.from_, "from")
         yield from inside(("adjustments", i, "until"), adj.until, "until")
@@ -462,6 +456,59 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
         yield from inside(
             ("termination", "not_before"), deal.termination.not_before, "termination not_before"
         )
+
+
+def _dates_near_the_term(deal: Deal, end: date) -> Iterator[Issue]:
+    """Dates that may lie before the start (paid at signing, quoted earlier), but not far.
+
+    A prepayment, the capex and a delivery deadline may fall up to
+    SLACK_YEARS before the start and no later than the end; a market price
+    may be quoted up to SLACK_YEARS either side of the start. The bound is
+    what keeps every compounding factor within the precision of the money
+    context (see dates.SLACK_YEARS).
+    """
+    slack = dates.SLACK_YEARS
+    earliest = dates.years_before(deal.start, slack)
+    lessor = deal.assumptions.lessor
+    delivery = deal.delivery
+    checked: tuple[tuple[FieldPath, date | None, date, str], ...] = (
+        *(
+            (("prepayments", i, "on"), pre.on, end, "prepayment date")
+            for i, pre in enumerate(deal.prepayments)
+        ),
+        (
+            ("assumptions", "lessor", "capex_date"),
+            lessor.capex_date if lessor else None,
+            end,
+            "capex_date",
+        ),
+        (("delivery", "deadline"), delivery.deadline if delivery else None, end, "deadline"),
+        (
+            ("assumptions", "market_date"),
+            deal.assumptions.market_date,
+            min(end, dates.years_after(deal.start, slack)),
+            "market_date",
+        ),
+    )
+    for where, day, latest, what in checked:
+        if day is None:
+            continue
+        if day > latest:
+            yield (
+                where,
+                Codes.OUTSIDE_TERM,
+                f"{what} {day} is after the term ends ({end})"
+                if latest == end
+                else f"{what} {day} is more than {slack} years after the start {deal.start} "
+                f"(the latest is {latest})",
+            )
+        elif day < earliest:
+            yield (
+                where,
+                Codes.OUTSIDE_TERM,
+                f"{what} {day} is more than {slack} years before the start {deal.start} "
+                f"(the earliest is {earliest})",
+            )
 
 
 def period_count(every: str, first: date, last: date) -> int:

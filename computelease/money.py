@@ -35,9 +35,13 @@ from computelease.errors import Code, Codes, FieldError, shown
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: Arithmetic precision: 40 significant digits hold 10^15 to far below a cent.
+#: Arithmetic precision. The largest figure a valid deal can produce is its flows
+#: (at most 50,000 payments of 10^15, plus capex, opex and residual: about 5.2 x 10^19)
+#: compounded forward at 100% a year over at most 120 years (a 100-year term, capex up
+#: to 10 years before it, a valuation date up to 10 years after): 2 ** 120 x 5.2e19 is
+#: about 7e55, 56 digits before the point. 64 digits hold it to the cent with room to spare.
 CONTEXT: Final = Context(
-    prec=40,
+    prec=64,
     rounding=ROUND_HALF_EVEN,
     Emax=999_999,
     Emin=-999_999,

@@ -88,11 +88,64 @@ def test_term_longer_than_100_years(write: Callable[..., Path]) -> None:
     assert (code, line) == (Codes.OUT_OF_RANGE, 5)
 
 
-def test_months_that_run_past_year_9999(write: Callable[..., Path]) -> None:
-    text = MINIMAL.replace("start: 2026-01-01", "start: 9998-06-01")
+def test_months_that_run_past_the_last_term_day(write: Callable[..., Path]) -> None:
+    text = MINIMAL.replace("start: 2026-01-01", "start: 9599-06-01")
     code, line, message, field = problem(write, text)
     assert (code, line, field) == (Codes.TERM_TOO_LONG, 5, "months")
-    assert "9998-12-31" in message
+    assert (
+        message == "12 months from 9599-06-01 runs past 9599-12-31, the last day a term may cover"
+    )
+
+
+def test_a_term_before_1900(write: Callable[..., Path]) -> None:
+    code, line, message, _ = problem(write, MINIMAL.replace("2026-01-01", "1899-12-31"))
+    assert (code, line) == (Codes.TERM_TOO_LONG, 4)
+    assert message == "start 1899-12-31 is before 1900-01-01, the first day a term may cover"
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "message"),
+    [
+        (
+            "assumptions:\n  lessor:\n    capex: 5\n    capex_date: 0001-01-01\n",
+            11,
+            "capex_date 0001-01-01 is more than 10 years before the start 2026-01-01 "
+            "(the earliest is 2016-01-01)",
+        ),
+        (
+            "prepayments:\n  - amount: 5\n    on: 2015-12-31\n",
+            10,
+            "prepayment date 2015-12-31 is more than 10 years before the start 2026-01-01 "
+            "(the earliest is 2016-01-01)",
+        ),
+        (
+            "assumptions:\n  market_date: 2036-01-02\n",
+            9,
+            "market_date 2036-01-02 is after the term ends (2026-12-31)",
+        ),
+        (
+            "delivery:\n  deadline: 2027-01-01\n",
+            9,
+            "deadline 2027-01-01 is after the term ends (2026-12-31)",
+        ),
+    ],
+)
+def test_dates_far_from_the_term(
+    write: Callable[..., Path], extra: str, line: int, message: str
+) -> None:
+    """Every date a deal may hold lies near its term: the bound that keeps every factor exact."""
+    code, found_line, found, _ = problem(write, MINIMAL + extra)
+    assert (code, found_line, found) == (Codes.OUTSIDE_TERM, line, message)
+
+
+def test_a_market_quoted_long_after_the_start(write: Callable[..., Path]) -> None:
+    long = MINIMAL.replace("months: 12", "months: 240")
+    code, line, message, _ = problem(write, long + "assumptions:\n  market_date: 2036-01-02\n")
+    assert (code, line) == (Codes.OUTSIDE_TERM, 9)
+    assert message == (
+        "market_date 2036-01-02 is more than 10 years after the start 2026-01-01 "
+        "(the latest is 2036-01-01)"
+    )
 
 
 def test_too_many_schedule_rows(write: Callable[..., Path]) -> None:

@@ -190,3 +190,66 @@ def test_splitting_a_stream_in_two_gives_the_same_schedule(
     assert [(r.date, r.period_start, r.period_end, r.amount) for r in one] == [
         (r.date, r.period_start, r.period_end, r.amount) for r in two
     ]
+
+
+@st.composite
+def extreme_deals(draw: st.DrawFn) -> tuple[Deal, date]:
+    """Deals at the edges of what validates, and a valuation date at the edge of the allowed."""
+    months = draw(st.sampled_from([1, 12, 600, 1200]))
+    latest_start = dates.add_months(dates.LAST_TERM_DAY + dates.ONE_DAY, -months)
+    start = draw(st.sampled_from([dates.FIRST_TERM_DAY, latest_start, date(2026, 7, 1)]))
+    end = dates.add_months(start, months) - dates.ONE_DAY
+    earliest = dates.years_before(start, dates.SLACK_YEARS)
+    big = draw(st.sampled_from(["1000T", "999999999999999.99", "0.01"]))
+    data: dict[str, Any] = {
+        "name": "edge",
+        "lessor": "A",
+        "lessee": "B",
+        "start": start.isoformat(),
+        "months": str(months),
+        "payments": [
+            {
+                "amount": big,
+                # Few rows either way: whole years for long terms, months for short ones.
+                "every": "month" if months <= 12 else "year",
+                "timing": draw(st.sampled_from(["advance", "arrears"])),
+            }
+        ],
+        "prepayments": [{"amount": "0.01", "on": earliest.isoformat()}],
+        "capacity": {"gpus": "100000000", "power_mw": "1000000"},
+        "termination": {"notice_days": "36525", "not_before": end.isoformat()},
+        "delivery": {"deadline": end.isoformat(), "grace_days": "36525"},
+        "assumptions": {
+            "discount_rate": draw(st.sampled_from(["100%", "0%", "12.5%"])),
+            "market_gpu_hour": big,
+            "market_decline": draw(st.sampled_from(["90%", "0%"])),
+            "market_date": draw(st.sampled_from([earliest, min(end, start)])).isoformat(),
+            "lessor": {
+                "capex": big,
+                "capex_date": earliest.isoformat(),
+                "opex_monthly": big,
+                "residual": big,
+            },
+            "lessee": {"buy_capex": big, "buy_opex_monthly": big, "buy_residual": big},
+        },
+    }
+    deal = Deal.model_validate(data)
+    latest = dates.years_after(end, dates.SLACK_YEARS)
+    return deal, draw(st.sampled_from([earliest, start, end, latest]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(extreme_deals())
+def test_no_valid_deal_overflows_the_arithmetic(case: tuple[Deal, date]) -> None:
+    """What validates computes: no date past the calendar, no figure past the precision."""
+    from computelease.core.analysis import Settings, analyse
+    from computelease.core.metrics import METRICS
+    from computelease.core.scenario import apply
+    from computelease.models import Scenario
+
+    deal, as_of = case
+    analysis = analyse(deal, Settings(as_of=as_of))
+    for m in METRICS.values():
+        m.read(analysis)
+    for overrides in (Scenario(terminate="earliest"), Scenario(delivered=Decimal("0.1"))):
+        analyse(apply(deal, overrides).deal, Settings(as_of=as_of))

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from computelease import money
+from computelease import dates, money
 from computelease.core.breakeven import Breakeven, breakeven
 from computelease.core.commitment import Commitment, commitment
 from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import Bucket, Totals, aggregate, totals
 from computelease.core.units import UnitEconomics, unit_economics
 from computelease.core.valuation import Valuation, value_rows
+from computelease.errors import Codes, RequestError
 from computelease.models import Deal
 
 
@@ -115,6 +116,32 @@ def discount_rate(deal: Deal, settings: Settings) -> tuple[Decimal | None, str |
     return None, None
 
 
+def valuation_date(deal: Deal, settings: Settings) -> date:
+    """The date present values are taken at: the deal's start unless ``settings`` say.
+
+    Raises RequestError for a date more than ``dates.SLACK_YEARS`` from the
+    term: flows compounded or discounted over centuries are no valuation,
+    and the bound is what keeps every factor within the money context.
+    """
+    as_of = settings.as_of or deal.start
+    slack = dates.SLACK_YEARS
+    earliest = dates.years_before(deal.start, slack)
+    latest = dates.years_after(deal.term_end, slack)
+    if as_of < earliest:
+        raise RequestError(
+            Codes.NOT_APPLICABLE,
+            f"the valuation date {as_of} is more than {slack} years before the start "
+            f"{deal.start}; value the deal from {earliest} or later",
+        )
+    if as_of > latest:
+        raise RequestError(
+            Codes.NOT_APPLICABLE,
+            f"the valuation date {as_of} is more than {slack} years after the term ends "
+            f"({deal.term_end}); value the deal on {latest} or earlier",
+        )
+    return as_of
+
+
 def view(schedule: Schedule, rate: Decimal | None, as_of: date) -> View:
     """A schedule with its totals and, given a rate, its present value."""
     valuation = None
@@ -130,7 +157,7 @@ def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
     """Schedules, totals, present values, committed value, unit economics and breakeven."""
     settings = settings or Settings()
     rate, source = discount_rate(deal, settings)
-    as_of = settings.as_of or deal.start
+    as_of = valuation_date(deal, settings)
     base = view(build_schedule(deal), rate, as_of)
     options = (
         view(build_schedule(deal, with_options=True), rate, as_of) if deal.has_options else None
@@ -170,7 +197,7 @@ def schedule_result(
     """One schedule with its present values; ``by`` sums it by month, quarter or year."""
     settings = settings or Settings()
     rate, _ = discount_rate(deal, settings)
-    as_of = settings.as_of or deal.start
+    as_of = valuation_date(deal, settings)
     shown = view(build_schedule(deal, with_options=with_options), rate, as_of)
     buckets = None
     if by is not None:
@@ -195,7 +222,7 @@ def breakeven_result(
     """The lessor, lessee and market blocks of ``deal``."""
     settings = settings or Settings()
     rate, _ = discount_rate(deal, settings)
-    as_of = settings.as_of or deal.start
+    as_of = valuation_date(deal, settings)
     base = build_schedule(deal)
     return BreakevenResult(
         deal=deal,

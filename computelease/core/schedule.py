@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -63,10 +63,11 @@ def periods(
     Period k starts at ``anchor`` plus k*step months, computed from the anchor,
     so day-of-month clamping never accumulates.
     """
+    roll = dates.month_roller(anchor)
     k = 0
     start = anchor
     while start <= last:
-        next_start = dates.add_months(anchor, (k + 1) * step_months)
+        next_start = roll((k + 1) * step_months)
         full_end = next_start - dates.ONE_DAY
         end = min(full_end, last)
         full_days = dates.days_inclusive(start, full_end)
@@ -133,6 +134,72 @@ class Schedule:
         return sum(1 for r in self.rows if r.amount != 0)
 
 
+class _Draft:
+    """A schedule row while the cap and prepayments still change it; frozen once numbered."""
+
+    __slots__ = (
+        "adjustment",
+        "amount",
+        "cap_cut",
+        "credit",
+        "date",
+        "fraction",
+        "kind",
+        "option",
+        "period_end",
+        "period_start",
+        "scheduled",
+        "source",
+        "stream",
+    )
+
+    def __init__(
+        self,
+        stream: str,
+        kind: RowKind,
+        source: int,
+        option: bool,
+        period_start: date | None,
+        period_end: date | None,
+        day: date,
+        fraction: Decimal | None,
+        amount: Decimal,
+        adjustment: Decimal | None = None,
+    ) -> None:
+        self.stream = stream
+        self.kind: RowKind = kind
+        self.source = source
+        self.option = option
+        self.period_start = period_start
+        self.period_end = period_end
+        self.date = day
+        self.fraction = fraction
+        self.scheduled = amount
+        self.amount = amount
+        self.cap_cut = money.ZERO
+        self.credit = money.ZERO
+        self.adjustment = adjustment
+
+    def frozen(self, n: int, cumulative: Decimal) -> ScheduleRow:
+        return ScheduleRow(
+            self.stream,
+            self.kind,
+            self.source,
+            self.option,
+            self.period_start,
+            self.period_end,
+            self.date,
+            self.fraction,
+            self.scheduled,
+            self.amount,
+            self.cap_cut,
+            self.credit,
+            self.adjustment,
+            n,
+            cumulative,
+        )
+
+
 @money.exact
 def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
     """The schedule of ``deal``: base streams only, or with the lessee's options too.
@@ -147,42 +214,47 @@ def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
 
     numbered: list[ScheduleRow] = []
     cumulative = money.ZERO
+    cap_cut = money.ZERO
     for n, row in enumerate(rows, start=1):
         cumulative += row.amount
-        numbered.append(replace(row, n=n, cumulative=cumulative))
-    total = cumulative
+        cap_cut += row.cap_cut
+        numbered.append(row.frozen(n, cumulative))
     return Schedule(
         deal=deal,
         with_options=with_options,
         rows=tuple(numbered),
         scheduled_total=scheduled_total,
-        total=total,
+        total=cumulative,
         cap_date=cap_date,
-        cap_cut=sum((r.cap_cut for r in numbered), money.ZERO),
+        cap_cut=cap_cut,
     )
 
 
-def _capped_rows(deal: Deal, with_options: bool) -> tuple[list[ScheduleRow], Decimal, date | None]:
+def _capped_rows(deal: Deal, with_options: bool) -> tuple[list[_Draft], Decimal, date | None]:
     """Every stream's rows merged by date, the total before the cap, and where the cap binds."""
-    rows: list[ScheduleRow] = []
+    rows: list[_Draft] = []
+    factors = _Adjustments(deal)
     for index, stream in enumerate(deal.payments):
         if stream.option and not with_options:
             continue
-        rows.extend(_stream_rows(deal, index, stream, deal.ccy))
+        rows.extend(_stream_rows(deal, index, stream, factors))
     # Merge streams by date; sorted() is stable, so within a date the file's order holds.
     rows.sort(key=lambda r: r.date)
     scheduled_total = sum((r.scheduled for r in rows), money.ZERO)
     cap_date: date | None = None
     if deal.cap is not None and scheduled_total > deal.cap:
-        rows, cap_date = _apply_cap(rows, deal.cap)
+        cap_date = _apply_cap(rows, deal.cap)
     return rows, scheduled_total, cap_date
 
 
 @money.exact
 def prepayment_amounts(deal: Deal) -> list[Decimal]:
     """Each prepayment's amount; a percent is of the base scheduled total before the cap."""
-    rows, _, _ = _capped_rows(deal, with_options=False)
-    base_total = sum((r.scheduled for r in rows), money.ZERO)
+    base_total = money.ZERO
+    # Only a percent needs the base total, and so a pass over the schedule.
+    if any(isinstance(p.amount, money.Percent) for p in deal.prepayments):
+        rows, _, _ = _capped_rows(deal, with_options=False)
+        base_total = sum((r.scheduled for r in rows), money.ZERO)
     return [_prepayment_amount(deal, i, base_total) for i in range(len(deal.prepayments))]
 
 
@@ -194,18 +266,18 @@ def _prepayment_amount(deal: Deal, index: int, base_total: Decimal) -> Decimal:
 
 
 def _stream_rows(
-    deal: Deal, index: int, stream: PaymentStream, ccy: money.Currency
-) -> Iterator[ScheduleRow]:
+    deal: Deal, index: int, stream: PaymentStream, factors: _Adjustments
+) -> Iterator[_Draft]:
+    ccy = deal.ccy
     name = deal.stream_name(index)
     anchor = stream.from_ or deal.start
-    last = stream.until or deal.term_end
+    last = stream.until or factors.term_end
     if stream.every == "once":
         assert stream.amount is not None  # the model refuses per_gpu_hour on a single payment
         # Adjustments scale periodic fees (a delivered share, SLA credits); a single
         # payment (a setup or termination fee) has no period and is left as written.
-        yield _row(
-            name, index, stream, None, None, anchor, None, money.round_money(stream.amount, ccy)
-        )
+        amount = money.round_money(stream.amount, ccy)
+        yield _Draft(name, "payment", index, stream.option, None, None, anchor, None, amount)
         return
     step = STEP_MONTHS[stream.every]
     growth = money.ONE + (stream.escalation or money.ZERO)
@@ -216,7 +288,7 @@ def _stream_rows(
         unrounded = _period_amount(deal, stream, period, step)
         if years:
             unrounded *= growth**years
-        factor = _adjustment(deal, period.start)
+        factor = factors.at(period.start)
         if factor is not None:
             unrounded *= factor
         # Checked before rounding: an amount past 10^15 need not fit the arithmetic's precision.
@@ -228,26 +300,49 @@ def _stream_rows(
                 "the largest supported amount",
                 ("payments", index, blame),
             )
-        row = _row(
+        yield _Draft(
             name,
+            "payment",
             index,
-            stream,
+            stream.option,
             period.start,
             period.end,
             period.pay_date,
             period.fraction,
             money.round_money(unrounded, ccy),
+            factor,
         )
-        yield replace(row, adjustment=factor) if factor is not None else row
 
 
-def _adjustment(deal: Deal, day: date) -> Decimal | None:
-    """The product of the factors of every adjustment covering a period that starts on ``day``."""
-    factor: Decimal | None = None
-    for adj in deal.adjustments:
-        if (adj.from_ or deal.start) <= day <= (adj.until or deal.term_end):
-            factor = adj.factor if factor is None else factor * adj.factor
-    return factor
+class _Adjustments:
+    """The product of the adjustment factors covering each day, as a step function.
+
+    Worked out once per schedule (at most 2 x 50 breakpoints), so every row
+    looks its factor up by bisection instead of walking every adjustment:
+    rows and adjustments cost their sum, not their product.
+    """
+
+    def __init__(self, deal: Deal) -> None:
+        self.term_end = deal.term_end
+        spans = [
+            (a.from_ or deal.start, a.until or self.term_end, a.factor) for a in deal.adjustments
+        ]
+        self.bounds = sorted(
+            {first for first, _, _ in spans}
+            | {last + dates.ONE_DAY for _, last, _ in spans if last < date.max}
+        )
+        self.values: list[Decimal | None] = []
+        for day in self.bounds:
+            product: Decimal | None = None
+            for first, last, factor in spans:  # in the file's order, as before
+                if first <= day <= last:
+                    product = factor if product is None else product * factor
+            self.values.append(product)
+
+    def at(self, day: date) -> Decimal | None:
+        """The product of the factors of every adjustment covering ``day``, or None."""
+        i = bisect.bisect_right(self.bounds, day) - 1
+        return self.values[i] if i >= 0 else None
 
 
 def _period_amount(deal: Deal, stream: PaymentStream, period: Period, step: int) -> Decimal:
@@ -269,45 +364,20 @@ def _period_amount(deal: Deal, stream: PaymentStream, period: Period, step: int)
     return stream.per_gpu_hour * deal.gpus * hours
 
 
-def _row(
-    name: str,
-    index: int,
-    stream: PaymentStream,
-    start: date | None,
-    end: date | None,
-    pay: date,
-    fraction: Decimal | None,
-    amount: Decimal,
-) -> ScheduleRow:
-    return ScheduleRow(
-        stream=name,
-        kind="payment",
-        source=index,
-        option=stream.option,
-        period_start=start,
-        period_end=end,
-        date=pay,
-        fraction=fraction,
-        scheduled=amount,
-        amount=amount,
-    )
-
-
-def _apply_cap(rows: list[ScheduleRow], cap: Decimal) -> tuple[list[ScheduleRow], date | None]:
-    out: list[ScheduleRow] = []
+def _apply_cap(rows: list[_Draft], cap: Decimal) -> date | None:
+    """Cut the payments in date order so that they meet ``cap`` exactly; when it binds."""
     paid = money.ZERO
     binds: date | None = None
     for row in rows:
         allowed = min(row.amount, max(cap - paid, money.ZERO))
         if allowed < row.amount:
             binds = binds or row.date
-            row = replace(row, cap_cut=row.amount - allowed, amount=allowed)
+            row.cap_cut, row.amount = row.amount - allowed, allowed
         paid += allowed
-        out.append(row)
-    return out, binds
+    return binds
 
 
-def _prepay(deal: Deal, rows: list[ScheduleRow]) -> list[ScheduleRow]:
+def _prepay(deal: Deal, rows: list[_Draft]) -> list[_Draft]:
     """Add each prepayment as a row and credit it against the payments due on or after it.
 
     Prepayments are credited in date order, each against what the earlier
@@ -321,7 +391,7 @@ def _prepay(deal: Deal, rows: list[ScheduleRow]) -> list[ScheduleRow]:
     due_dates = [rows[i].date for i in payments]
     left = [_units(rows[i].amount, ccy) for i in payments]
     credited = [0] * len(payments)
-    extra: list[ScheduleRow] = []
+    extra: list[_Draft] = []
     order = sorted(range(len(deal.prepayments)), key=lambda i: deal.prepayments[i].on or deal.start)
     for index in order:
         pre = deal.prepayments[index]
@@ -350,29 +420,15 @@ def _prepay(deal: Deal, rows: list[ScheduleRow]) -> list[ScheduleRow]:
         for k, units in enumerate(allocate(wanted, room, pre.credit), start=first):
             left[k] -= units
             credited[k] += units
-        extra.append(_prepayment_row(index, on, amount))
-    out = list(rows)
+        extra.append(
+            _Draft(f"prepayment[{index}]", "prepayment", index, False, None, None, on, None, amount)
+        )
     for k, i in enumerate(payments):
         if credited[k]:
             credit = Decimal(credited[k]).scaleb(-ccy.minor_units)
-            out[i] = replace(out[i], credit=credit, amount=out[i].amount - credit)
+            rows[i].credit, rows[i].amount = credit, rows[i].amount - credit
     # A prepayment is paid before the payments due on the same day; sorted() is stable.
-    return sorted([*extra, *out], key=lambda r: (r.date, r.kind != "prepayment"))
-
-
-def _prepayment_row(index: int, on: date, amount: Decimal) -> ScheduleRow:
-    return ScheduleRow(
-        stream=f"prepayment[{index}]",
-        kind="prepayment",
-        source=index,
-        option=False,
-        period_start=None,
-        period_end=None,
-        date=on,
-        fraction=None,
-        scheduled=amount,
-        amount=amount,
-    )
+    return sorted([*extra, *rows], key=lambda r: (r.date, r.kind != "prepayment"))
 
 
 def _units(amount: Decimal, ccy: money.Currency) -> int:
