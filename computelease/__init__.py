@@ -17,7 +17,6 @@ importing a renderer or a result type never imports the YAML loader.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,10 +41,8 @@ if TYPE_CHECKING:
     from computelease.errors import Code, ExitCode, Problem, Severity
     from computelease.fields import Kind
 
-try:
-    __version__ = version("computelease")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    __version__: str
 
 __all__ = [
     "Axis",
@@ -78,10 +75,21 @@ _HOMES["Kind"] = "fields"
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     if name not in __all__:
         raise AttributeError(f"module 'computelease' has no attribute {name!r}")
     module = importlib.import_module(f"computelease.{_HOMES.get(name, 'api')}")
     return getattr(module, name)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("computelease")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without install
+        return "0+unknown"
 
 
 def __dir__() -> list[str]:

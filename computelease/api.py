@@ -24,6 +24,7 @@ file only.
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,12 +120,29 @@ class Result(Generic[R]):
 
 
 @contextmanager
-def _collecting(problems: list[Problem]) -> Iterator[None]:
-    """The boundary of one deal's work: what it refuses is added to ``problems``, and no more."""
+def _collecting(problems: list[Problem], file: str) -> Iterator[None]:
+    """The boundary of one file's work: what it refuses, or a bug it meets, is a problem.
+
+    A deal the core refuses adds its located problems; an unexpected exception
+    (a bug in lease) adds one internal error for ``file``, with the traceback
+    kept for ``--debug``, so that it never costs the other files their results.
+    """
     try:
         yield
     except DealInvalid as exc:
         problems.extend(exc.problems)
+    except Exception as exc:
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                Codes.INTERNAL,
+                f"internal error ({type(exc).__name__}) on this file: a bug in lease, not in "
+                "the deal; please report it with its traceback",
+                detail=traceback.format_exc(),
+            )
+        )
 
 
 def load(sources: Sources) -> Loaded:
@@ -137,7 +155,7 @@ def load(sources: Sources) -> Loaded:
     deals = list(given)
     problems = list(found.problems)
     for path, shown in found.files:
-        with _collecting(problems):
+        with _collecting(problems, shown):
             deals.append(loader.load(path, name=shown))
     files = (*(d.path for d in given), *(shown for _, shown in found.files))
     return Loaded(tuple(deals), tuple(problems), files)
@@ -195,7 +213,7 @@ def analyse(
         deals = having
     reports = []
     for item in deals:
-        with _collecting(problems):
+        with _collecting(problems, item.path):
             report = _report(item, settings, scenario)
             problems.extend(checks.failed(item, report.checks))
             reports.append(report)
@@ -227,7 +245,7 @@ def schedule(
     item, problems, files = _one(sources)
     value = None
     if item is not None:
-        with _collecting(problems):
+        with _collecting(problems, item.path):
             value = checks.computing(
                 item,
                 lambda: core_analysis.schedule_result(
@@ -242,7 +260,7 @@ def breakeven(sources: Sources, settings: Settings | None = None) -> Result[Brea
     item, problems, files = _one(sources)
     value = None
     if item is not None:
-        with _collecting(problems):
+        with _collecting(problems, item.path):
             value = checks.computing(
                 item,
                 lambda: core_analysis.breakeven_result(item.deal, settings, source=item.path),
@@ -270,7 +288,7 @@ def scenario(
     item, problems, files = _one(sources)
     value = None
     if item is not None:
-        with _collecting(problems):
+        with _collecting(problems, item.path):
             base = _base(item, settings)
             named = None
             if name is not None:
@@ -319,7 +337,7 @@ def sensitivity(
     value = None
     if item is not None and chosen is not None:
         metric_ = chosen
-        with _collecting(problems):
+        with _collecting(problems, item.path):
             base = _base(item, settings)
             value = checks.computing(
                 item,
@@ -357,7 +375,7 @@ def _across(
     analyses = []
     for item in loaded.deals:
         if item.deal.lessor.casefold().startswith(wanted):
-            with _collecting(problems):
+            with _collecting(problems, item.path):
                 analyses.append((item.path, _base(item, settings)))
     value = None
     if analyses:
@@ -405,7 +423,8 @@ def check(sources: Sources) -> CheckRun:
     loaded = load(sources)
     problems = list(loaded.problems)
     for item in loaded.deals:
-        problems.extend(checks.check(item))
+        with _collecting(problems, item.path):
+            problems.extend(checks.check(item))
     order = {name: i for i, name in enumerate(loaded.files)}
     problems.sort(key=lambda p: order.get(p.file or "", -1))
     return CheckRun(loaded.files, tuple(problems))

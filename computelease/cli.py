@@ -15,6 +15,7 @@ Heavy modules (pydantic, yaml, rich) are imported inside the commands, so
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -137,10 +138,14 @@ def _root(
 # Options shared by several commands, and the longer ones of each, declared once.
 DealsArgument = Annotated[
     list[Path],
-    typer.Argument(help="Deal files or folders.", show_default=False, metavar="DEAL"),
+    # readable=False: a file that cannot be read is E001 beside the others, not a stop.
+    typer.Argument(
+        help="Deal files or folders.", show_default=False, metavar="DEAL", readable=False
+    ),
 ]
 DealArgument = Annotated[
-    Path, typer.Argument(help="A deal file.", show_default=False, metavar="DEAL")
+    Path,
+    typer.Argument(help="A deal file.", show_default=False, metavar="DEAL", readable=False),
 ]
 FormatOption = Annotated[
     OutputFormat,
@@ -154,6 +159,7 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
+        readable=False,
         help="Write to FILE instead of stdout, atomically (a temporary file, then a rename).",
     ),
 ]
@@ -287,6 +293,7 @@ def check(
         typer.Argument(
             help="Deal files or folders (searched for *.yaml and *.yml). Default: deals/",
             metavar="PATH",
+            readable=False,
         ),
     ] = None,
     output_format: Annotated[
@@ -304,6 +311,7 @@ def check(
     if not paths and not Path("deals").is_dir():
         raise UsageError("no paths given and there is no deals/ folder here")
     run = api.check(paths or [Path("deals")])
+    _diagnose(run.problems, debug=_debug_requested(ctx), lines=False)
     _out(reporter(output_format).check(run))
     raise typer.Exit(_exit(run.problems, strict=strict))
 
@@ -326,7 +334,7 @@ def calc(
 
     result = api.analyse(deals, arguments.settings(as_of, rate), scenario=scenario)
     options = _options(exact, currency_symbol, output)
-    _finish(result, lambda r, value: r.calc(value, options), output_format, output)
+    _finish(ctx, result, lambda r, value: r.calc(value, options), output_format, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -350,7 +358,7 @@ def schedule(
     settings = arguments.settings(as_of, rate)
     result = api.schedule(deal, settings, by=period, with_options=with_options)
     options = _options(exact, currency_symbol, output)
-    _finish(result, lambda r, value: r.schedule(value, options), output_format, output)
+    _finish(ctx, result, lambda r, value: r.schedule(value, options), output_format, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -370,7 +378,7 @@ def breakeven(
 
     result = api.breakeven(deal, arguments.settings(as_of, rate))
     options = _options(exact, currency_symbol, output)
-    _finish(result, lambda r, value: r.breakeven(value, options), output_format, output)
+    _finish(ctx, result, lambda r, value: r.breakeven(value, options), output_format, output)
 
 
 @app.command(name="scenario", epilog=EXIT_CODES_HELP)
@@ -409,7 +417,7 @@ def scenario_command(
         raise UsageError("give a scenario: --name NAME, or overrides such as --delay 3m")
     result = api.scenario(deal, overrides, arguments.settings(as_of, rate), name=name)
     options = _options(exact, currency_symbol, output)
-    _finish(result, lambda r, value: r.scenario(value, options), output_format, output)
+    _finish(ctx, result, lambda r, value: r.scenario(value, options), output_format, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -443,7 +451,7 @@ def sensitivity(
     settings = arguments.settings(as_of, rate)
     result = api.sensitivity(deal, metric, axes[0], axes[1] if axes[1:] else None, settings)
     options = _options(exact, currency_symbol, output)
-    _finish(result, lambda r, value: r.sensitivity(value, options), output_format, output)
+    _finish(ctx, result, lambda r, value: r.sensitivity(value, options), output_format, output)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -471,9 +479,9 @@ def compare(
     options = _options(exact, currency_symbol, output)
     if yearly:
         book = api.book(deals, settings, currency=code, fx=rates, lessor=lessor)
-        _finish(book, lambda r, value: r.book(value, options), output_format, output)
+        _finish(ctx, book, lambda r, value: r.book(value, options), output_format, output)
     table = api.compare(deals, settings, currency=code, fx=rates, lessor=lessor)
-    _finish(table, lambda r, value: r.compare(value, options), output_format, output)
+    _finish(ctx, table, lambda r, value: r.compare(value, options), output_format, output)
 
 
 def _choice(option: str, value: str | None, choices: Sequence[str]) -> str | None:
@@ -498,6 +506,7 @@ def _options(exact: bool, symbol: bool, output: Path | None) -> RenderOptions:
 
 
 def _finish(
+    ctx: typer.Context,
     result: Result[T],
     show: Callable[[Renderer, T], Rendered],
     output_format: OutputFormat,
@@ -506,7 +515,7 @@ def _finish(
     """Report the problems, render what was computed, and exit with the code they call for."""
     from computelease.render import renderer
 
-    _diagnose(result.problems)
+    _diagnose(result.problems, debug=_debug_requested(ctx))
     if result.value is not None:
         _emit(show(renderer(output_format), result.value), output, result.files)
     raise typer.Exit(_exit(result.problems))
@@ -518,12 +527,22 @@ def _exit(problems: Sequence[Problem], *, strict: bool = False) -> int:
     return int(exit_code(problems, strict=strict))
 
 
-def _diagnose(problems: Sequence[Problem]) -> None:
-    """Problems go to stderr, one line each, so stdout stays clean data."""
-    if problems:
+def _diagnose(problems: Sequence[Problem], *, debug: bool, lines: bool = True) -> None:
+    """Problems go to stderr, one line each, so stdout stays clean data.
+
+    An internal error's traceback follows it under ``--debug`` only: it holds
+    the code's frames, never the deal's values.
+    """
+    if problems and lines:
         from computelease.render import text as render_text
 
         _err(render_text.problems(problems))
+    details = [p.detail for p in problems if p.detail]
+    if debug:
+        for detail in details:
+            _err(detail)
+    elif details:
+        _err("lease: run again with --debug to see the traceback of each internal error")
 
 
 def _emit(rendered: Rendered, output: Path | None, inputs: Sequence[str]) -> None:
@@ -537,20 +556,43 @@ def _emit(rendered: Rendered, output: Path | None, inputs: Sequence[str]) -> Non
 
 
 def _out(text: str) -> None:
-    """Write data to stdout; if the reader has gone (``| head``), drop the rest quietly."""
+    """Write data to stdout; if the reader has gone (``| head``), drop the rest quietly.
+
+    A stdout that is closed (``>&-``) or cannot take the data (``>/dev/full``)
+    is a usage error that says so, not a bug.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise UsageError("cannot write to standard output: it is closed")
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stream.write(text)
+        stream.flush()
     except BrokenPipeError:
         # Point stdout at /dev/null so later writes and the final flush succeed;
         # the command still ends with its own exit code.
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _silence(stream)
+        raise UsageError(f"cannot write to standard output: {reason.lower()}") from None
+
+
+def _silence(stream: Any) -> None:
+    """Point a stream that failed at /dev/null, so the interpreter's last flush cannot fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(text if text.endswith("\n") else text + "\n")
-    sys.stderr.flush()
+    stream = sys.stderr
+    if stream is None:
+        return  # nowhere to say it; the exit code still does
+    try:
+        stream.write(text if text.endswith("\n") else text + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        _silence(stream)
 
 
 def main() -> None:

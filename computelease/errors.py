@@ -110,6 +110,8 @@ class Codes:
     NOTHING_TO_COMPARE = Code("E504", "no deal to compare", usage=True)
     UNKNOWN_METRIC = Code("E505", "unknown metric", usage=True)
     ONE_DEAL = Code("E506", "one deal file expected", usage=True)
+    # E9xx: lease itself.
+    INTERNAL = Code("E900", "internal error: a bug in lease")
     # Warnings and notes.
     SKIPPED = Code("W001", "entry skipped: not a regular file")
     NO_SCENARIO = Code("W002", "deal skipped: it has no scenario of that name")
@@ -139,6 +141,8 @@ class Problem:
     code: Code
     message: str
     field: str | None = None
+    #: For an internal error (E900) only: the traceback, which ``--debug`` shows.
+    detail: str | None = None
 
     @property
     def severity(self) -> Severity:
@@ -162,8 +166,10 @@ class Problem:
 
 
 def exit_code(problems: Sequence[Problem], *, strict: bool = False) -> ExitCode:
-    """2 for a usage problem, else 1 for an error (or a warning under ``strict``), else 0."""
+    """3 for a bug, 2 for a usage problem, 1 for an error (or a warning under ``strict``), or 0."""
     errors = [p for p in problems if p.severity is Severity.ERROR]
+    if any(p.code == Codes.INTERNAL for p in errors):
+        return ExitCode.INTERNAL
     if any(p.code.usage for p in errors):
         return ExitCode.USAGE
     if errors or (strict and any(p.severity is Severity.WARNING for p in problems)):

@@ -3,14 +3,18 @@
 A report written with ``--output`` is never half-written: it goes to a
 temporary file in the same folder, is flushed to disk, and is renamed over
 the target in one step, so a reader (or a second ``lease`` writing the same
-file) sees either the old file or the new one, whole. ``lease`` refuses to
-write over a deal file it is reading.
+file) sees either the old file or the new one, whole. Only regular files are
+replaced that way: an existing FIFO or device (``-o /dev/stdout``, a named
+pipe) is written through, never replaced, and a symbolic link is followed
+to the file it names. ``lease`` refuses to write over a deal file it is
+reading.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -20,39 +24,46 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 
 from computelease.errors import UsageError
+from computelease.render.table import MAX_WIDTH
 
 #: Width of tables written to a file, where there is no terminal to ask.
 FILE_WIDTH = 100
 #: Narrowest layout: on a narrower terminal the lines run on (and the terminal
 #: wraps them) rather than squeezing figures out of their columns.
 MIN_WIDTH = 60
-MAX_WIDTH = 400
 
 
 def to_text(renderable: RenderableType, *, terminal: bool) -> str:
-    """Render for stdout (colour and width as rich detects them) or for a file (plain)."""
+    """Render for stdout (colour and width as rich detects them) or for a file (plain).
+
+    Rendering always goes to memory: stdout is written once, by the caller,
+    which knows what to do when it is closed or full. A grid of figures that
+    cannot fit (a book of many deals) is laid out at the width it needs, for
+    the terminal to wrap or scroll, rather than cropping the figures; once
+    wider than the page anyway, its labels need not wrap either.
+    """
     if terminal:
-        console = Console(highlight=False, markup=False, emoji=False)
-        console.width = max(console.width, MIN_WIDTH)
-        # A grid of figures that cannot fit (a book of many deals) is laid out at the width
-        # it needs, for the terminal to wrap or scroll, rather than cropping the figures;
-        # once wider than the terminal anyway, its labels need not wrap either.
-        least, natural = required_width(renderable)
-        if least > console.width:
-            console.width = min(natural, MAX_WIDTH)
+        # Asks the terminal: colour support, NO_COLOR, FORCE_COLOR, COLUMNS, width.
+        probe = Console(highlight=False, markup=False, emoji=False)
+        width, colour, tty = max(probe.width, MIN_WIDTH), probe.color_system, probe.is_terminal
     else:
-        console = Console(
-            file=io.StringIO(),
-            width=FILE_WIDTH,
-            color_system=None,
-            force_terminal=False,
-            highlight=False,
-            markup=False,
-            emoji=False,
-        )
-    with console.capture() as captured:
-        console.print(renderable)
-    return captured.get()
+        width, colour, tty = FILE_WIDTH, None, False
+    least, natural = required_width(renderable)
+    if least > width:
+        width = min(natural, MAX_WIDTH)
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        color_system=colour,  # type: ignore[arg-type]  # the probe's own, one of rich's names
+        force_terminal=tty,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    console.print(renderable)
+    out = console.file
+    assert isinstance(out, io.StringIO)
+    return out.getvalue()
 
 
 def required_width(renderable: RenderableType) -> tuple[int, int]:
@@ -76,20 +87,33 @@ def stdout_is_unicode() -> bool:
 
 
 def write_atomic(target: Path, text: str, inputs: Sequence[Path] = ()) -> None:
-    """Write ``text`` to ``target`` through a temporary file and a rename; never over an input."""
-    folder = target.parent
+    """Write ``text`` to ``target`` safely; never over an input, never replacing a special file."""
+    try:
+        info = os.stat(target)  # follows a link to what it names
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write {target}: {_reason(exc)}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"--output: {target} is a folder; give a file name")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_through(target, text)
+        return
+    real = Path(os.path.realpath(target))  # a link's file is replaced, the link stays
+    folder = real.parent
     if not folder.is_dir():
         raise UsageError(f"--output: the folder {folder} does not exist")
-    if target.exists():
+    if info is not None:
         for source in inputs:
             try:
-                same = target.samefile(source)
+                same = real.samefile(source)
             except OSError:
                 same = False
             if same:
                 raise UsageError(f"--output: refusing to overwrite the deal file {source}")
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        # A short name of its own: the target's name may already be as long as a name can be.
+        fd, temporary = tempfile.mkstemp(prefix=".lease-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise UsageError(f"--output: cannot write in {folder}: {_reason(exc)}") from None
     try:
@@ -99,13 +123,22 @@ def write_atomic(target: Path, text: str, inputs: Sequence[Path] = ()) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        os.replace(temporary, real)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"--output: cannot write {target}: {_reason(exc)}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write_through(target: Path, text: str) -> None:
+    """Write into an existing FIFO or device as it is: there is no file to replace."""
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write {target}: {_reason(exc)}") from None
 
 
 def _umask() -> int:

@@ -152,13 +152,49 @@ def test_an_internal_error_exits_3_without_a_traceback(
         raise RuntimeError("deal value 150000000 must not leak")
 
     monkeypatch.setattr(checks, "check", broken)
-    run = lease("check", write(MINIMAL))
+    path = write(MINIMAL)
+    run = lease("check", path)
     assert run.exit_code == 3
-    assert "internal error" in run.stderr
-    assert "Traceback" not in run.stderr
-    debug = lease("--debug", "check", write(MINIMAL))
+    assert run.stdout.splitlines()[0] == (
+        f"{path}: error[E900]: internal error (RuntimeError) on this file: a bug in lease, "
+        "not in the deal; please report it with its traceback"
+    )
+    assert (
+        run.stderr == "lease: run again with --debug to see the traceback of each internal error\n"
+    )
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "150000000" not in run.stdout + run.stderr
+    debug = lease("--debug", "check", path)
     assert debug.exit_code == 3
-    assert "Traceback" in debug.stderr
+    assert "Traceback" in debug.stderr and "Traceback" not in debug.stdout
+
+
+def test_one_poisoned_deal_never_costs_the_others_their_findings(
+    lease: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from computelease.core import analysis
+
+    for name, text in (("a.yaml", MINIMAL), ("b.yaml", MINIMAL + "cap: lots\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    poisoned = tmp_path / "c.yaml"
+    poisoned.write_text(MINIMAL.replace("Test deal", "Poison"), encoding="utf-8")
+    real = analysis.analyse
+
+    def sometimes(deal: object, *args: object, **kwargs: object) -> object:
+        if getattr(deal, "name", "") == "Poison":
+            raise OverflowError("date value out of range")
+        return real(deal, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "analyse", sometimes)
+    run = lease("calc", tmp_path, "-f", "json")
+    assert run.exit_code == 3
+    assert json.loads(run.stdout)["deal"]["id"] == "a"  # the good deal is still reported
+    lines = run.stderr.splitlines()
+    assert any(line.startswith(f"{tmp_path / 'b.yaml'}:8:6: error[E204]") for line in lines)
+    assert any(
+        line.startswith(f"{poisoned}: error[E900]: internal error (OverflowError)")
+        for line in lines
+    )
 
 
 def test_help_lists_exit_codes(lease: Callable[..., Run]) -> None:

@@ -31,6 +31,9 @@ from computelease.render.safe import safe
 #: Above this many rows a grid is laid out as plain fixed-width text: rich's
 #: table layout costs about a millisecond a row, a minute for a 50,000-row schedule.
 RICH_ROW_LIMIT = 2_000
+#: The widest page rich lays out; a grid of figures wider still (a comparison of
+#: hundreds of deals) is laid out as plain fixed-width text, every figure whole.
+MAX_WIDTH = 400
 
 
 class FigureTable(Table):
@@ -151,11 +154,24 @@ def _plain(doc: Document) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _too_big(section: document.Section) -> bool:
+    if not isinstance(section, Grid):
+        return False
+    if len(section.rows) > RICH_ROW_LIMIT:
+        return True
+    widths = [
+        max([len(c), *(len(r[i]) for r in section.rows)]) for i, c in enumerate(section.columns)
+    ]
+    return sum(widths) + 3 * len(widths) > MAX_WIDTH
+
+
 def layout(documents: Sequence[Document]) -> RenderableType:
-    """Documents one after another, a blank line between them."""
-    if any(
-        isinstance(s, Grid) and len(s.rows) > RICH_ROW_LIMIT for d in documents for s in d.sections
-    ):
+    """Documents one after another, a blank line between them.
+
+    A grid too long or too wide for rich to lay out (quickly, or at all) turns
+    the whole report into plain fixed-width text, every figure whole.
+    """
+    if any(_too_big(s) for d in documents for s in d.sections):
         return "\n".join(_plain(d) for d in documents)
     parts: list[RenderableType] = []
     for i, doc in enumerate(documents):
