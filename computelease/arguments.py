@@ -73,6 +73,8 @@ def axis(text: str) -> Axis:
             low, high, step = (money.parse_number(b) for b in bounds)
     except FieldError as exc:
         raise UsageError(f"--vary {shown(text)}: {exc.message}") from None
+    if any(abs(v) > money.MAX_AMOUNT for v in (low, high, step)):
+        raise UsageError(f"--vary {shown(text)}: values up to 10^15 only")
     with money.arithmetic():
         if step <= 0 or high < low:
             raise UsageError(

@@ -25,7 +25,7 @@ from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import totals
 from computelease.errors import Codes, DealInvalid, FieldError, FieldPath, Problem, RequestError
 from computelease.loader import LoadedDeal
-from computelease.models import Scenario
+from computelease.models import MAX_WORK, Scenario, schedule_rows
 from computelease.validation import Located
 
 T = TypeVar("T")
@@ -73,9 +73,17 @@ def check(loaded: LoadedDeal) -> list[Problem]:
         return list(exc.problems)
     results = reported_checks(deal, totals(base), with_options)
     problems = failed(loaded, results)
+    work = len(base.rows) + (len(with_options.rows) if with_options else 0)
     for name in deal.scenarios:
         try:
             scenario = apply_named(loaded, name).deal
+            # Bounded by what is built, not by each factor: rows x scenarios.
+            work += schedule_rows(scenario, with_options=False) + (
+                schedule_rows(scenario) if scenario.has_options else 0
+            )
+            if work > MAX_WORK:
+                problems.append(_too_much_work(loaded, name, work))
+                break
             computing(
                 loaded,
                 functools.partial(build_schedule, scenario, with_options=scenario.has_options),
@@ -84,6 +92,17 @@ def check(loaded: LoadedDeal) -> list[Problem]:
         except DealInvalid as exc:
             problems.extend(exc.problems)
     return problems + list(_notes(loaded, base))
+
+
+def _too_much_work(loaded: LoadedDeal, name: str, work: int) -> Problem:
+    return loaded.problem(
+        ("scenarios", name),
+        Codes.TOO_MUCH_WORK,
+        f"scenario {name!r}: with it the deal's schedules and its scenarios' come to "
+        f"{work:,} schedule rows, more than the {MAX_WORK:,} one check computes; check fewer "
+        "scenarios, or use a longer period (every: quarter)",
+        key=True,
+    )
 
 
 def failed(loaded: LoadedDeal, results: Sequence[CheckResult]) -> list[Problem]:
@@ -137,7 +156,8 @@ def scenario_problems(loaded: LoadedDeal, name: str, issues: Sequence[Located]) 
         root = issue.path[0] if issue.path else None
         last = at[-1] if at else name
         # Name the deal field when the override it came from does not already say it.
-        prefix = f"{where}: " if where and last not in ("delay", "terminate", root) else ""
+        named = last in ("delay", "terminate", root) or where in issue.message
+        prefix = f"{where}: " if where and not named else ""
         out.append(
             loaded.problem(
                 ("scenarios", name, *at), issue.code, f"scenario {name!r}: {prefix}{issue.message}"

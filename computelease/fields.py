@@ -59,10 +59,13 @@ class Kind(StrEnum):
     OTHER = "other"
 
 
-def fail(code: Code, message: str) -> PydanticCustomError:
-    """A validation error whose type is ``code``; the loader reports it at the field."""
+def fail(code: Code, message: str, at: FieldPath = ()) -> PydanticCustomError:
+    """A validation error whose type is ``code``; the loader reports it at the field.
+
+    ``at`` points inside the field's value (one key of a mapping the field holds).
+    """
     # The message travels in the context so that braces in user text are never formatted.
-    return PydanticCustomError(code.id, "{message}", {"message": message})
+    return PydanticCustomError(code.id, "{message}", {"message": message, "at": at})
 
 
 def raise_issues(issues: Sequence[Issue]) -> None:
@@ -111,7 +114,7 @@ def parser(fn: Callable[[Any], T], *, scalar: bool = True) -> PlainValidator:
         try:
             return fn(value)
         except FieldError as exc:
-            raise fail(exc.code, exc.message) from None
+            raise fail(exc.code, exc.message, exc.path) from None
 
     return PlainValidator(validate)
 
@@ -317,9 +320,9 @@ def set_paths(root: Callable[[], type[BaseModel]]) -> Callable[[Any], tuple[tupl
                 paths.problem(path, root()) if isinstance(path, str) else f"{path!r} is not a path"
             )
             if problem:
-                raise FieldError(Codes.BAD_TEXT, problem)
+                raise FieldError(Codes.BAD_TEXT, problem, (path,) if isinstance(path, str) else ())
             if isinstance(item, Mapping | list | tuple) or item is None:
-                raise FieldError(Codes.WRONG_TYPE, f"{path}: expected a single value")
+                raise FieldError(Codes.WRONG_TYPE, f"{path}: expected a single value", (path,))
             out.append((path, item if isinstance(item, str) else str(item)))
         return tuple(out)
 

@@ -84,7 +84,12 @@ class Currency:
 
     @property
     def quantum(self) -> Decimal:
-        return Decimal(1).scaleb(-self.minor_units)
+        """The minor unit as a Decimal (``0.01``), what every amount is rounded to."""
+        return _QUANTA[self.minor_units]
+
+
+#: Minor units by their digits: rounding runs once per payment, so they are built once.
+_QUANTA: Final = {digits: Decimal(1).scaleb(-digits) for digits in range(4)}
 
 
 # A small table, not all of ISO 4217: the currencies compute deals are written in.

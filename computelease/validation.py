@@ -50,7 +50,8 @@ def validation_issues(exc: ValidationError) -> list[Located]:
         if kind == CONSISTENCY:
             out.extend(Located((*loc, *rel), code, message) for rel, code, message in ctx["issues"])
         elif kind in _CODES_BY_ID:
-            out.append(Located(loc, _CODES_BY_ID[kind], str(ctx.get("message", error["msg"]))))
+            at = (*loc, *ctx.get("at", ()))
+            out.append(Located(at, _CODES_BY_ID[kind], str(ctx.get("message", error["msg"]))))
         elif kind == "missing":
             out.append(Located(loc, Codes.MISSING, f"missing required field {loc[-1]!r}", "parent"))
         elif kind == "extra_forbidden":

@@ -4,7 +4,10 @@ For every input ``lease check`` must exit 0 or 1, never print a traceback,
 and give every error a file and line (only whole-file problems, such as a
 file over the size limit, have no line). An input that passes ``check`` is
 also run through ``calc`` in table and JSON form, so a valid-but-strange
-deal cannot crash the core or a renderer.
+deal cannot crash the core or a renderer. Hostile option values (dates
+past the calendar, rates of 1e9999%, axes of 1e-9998 steps, exchange rates
+of 1e40) run every command against the shipped deals and one deal at every
+bound: exit 0, 1 or 2, never 3.
 
 The normal suite runs a short budget. ``pytest tests/test_fuzz.py --run-slow``
 runs the long one (``FUZZ_EXAMPLES``, default 20,000; ``FUZZ_PROGRESS=FILE``
@@ -234,7 +237,13 @@ def assert_well_behaved(lease: Callable[..., Run], data: bytes, *, bounded: bool
                 _run(lease, args, path, bounded)
 
 
-def _run(lease: Callable[..., Run], args: list[str], path: Path, bounded: bool) -> Run:
+def _run(
+    lease: Callable[..., Run],
+    args: list[str],
+    path: Path,
+    bounded: bool,
+    codes: tuple[int, ...] = (0, 1),
+) -> Run:
     """One command on the input: exit 0 or 1, no traceback; in the long run, within bounds.
 
     Time and memory are measured apart, each command on its own: tracemalloc
@@ -243,7 +252,7 @@ def _run(lease: Callable[..., Run], args: list[str], path: Path, bounded: bool) 
     started = time.perf_counter()
     run = lease(*args, path)
     elapsed = time.perf_counter() - started
-    assert run.exit_code in (0, 1), (args, run.exit_code, run.stdout, run.stderr)
+    assert run.exit_code in codes, (args, run.exit_code, run.stdout, run.stderr)
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
     if bounded:
         assert elapsed < 2.0, f"lease {' '.join(args)}: {elapsed:.2f} s"
@@ -255,6 +264,157 @@ def _run(lease: Callable[..., Run], args: list[str], path: Path, bounded: bool) 
             tracemalloc.stop()
         assert peak < 200 * 1024 * 1024, f"lease {' '.join(args)}: {peak / 2**20:.0f} MiB"
     return run
+
+
+#: Deals the option fuzz runs against: every shipped deal, the smallest, and one at every bound.
+OPTION_SEEDS = [
+    *sorted(DEALS.glob("*.yaml")),
+    Path(__file__).resolve().parent / "corpus" / "valid" / "valid-term-ends-9599-12-31.yaml",
+]
+HOSTILE_NUMBERS = [
+    "0",
+    "1",
+    "-1",
+    "0.5",
+    "1e9999",
+    "-1e9999",
+    "1e-9998",
+    "9e9999%",
+    "1e40",
+    "100%",
+    "100.01%",
+    "-5%",
+    "0%",
+    "8",
+    "8%",
+    "$1T",
+    "1000T",
+    "$0.01",
+    "3m",
+    "90d",
+    "1y",
+    "0m",
+    "1200m",
+    "99999m",
+    "36525d",
+    "x",
+    "",
+    "NaN",
+    ".inf",
+    "1_000",
+    "1,000",
+    "\x1b[31m",
+]
+HOSTILE_DATES = [
+    "0001-01-01",
+    "1899-12-31",
+    "1900-01-01",
+    "2026-07-01",
+    "2029-12-31",
+    "2039-12-31",
+    "2800-01-01",
+    "9599-12-31",
+    "9999-12-31",
+    "2026-02-30",
+    "earliest",
+    "soon",
+    "",
+]
+INPUTS = [
+    "discount_rate",
+    "market_gpu_hour",
+    "market_decline",
+    "uptime",
+    "delivered",
+    "delay",
+    "payments[0].amount",
+    "payments[0].escalation",
+    "payments[9].amount",
+    "capacity.gpus",
+    "termination.notice_days",
+    "name",
+    "start",
+    "x",
+    "assumptions.lessor.capex",
+]
+
+
+@st.composite
+def option_runs(draw: st.DrawFn) -> list[str]:
+    """One command with hostile option values: what found every exit 3 of the second round."""
+    number = st.sampled_from(HOSTILE_NUMBERS)
+    day = st.sampled_from(HOSTILE_DATES)
+    common = []
+    if draw(st.booleans()):
+        common += ["--as-of", draw(day)]
+    if draw(st.booleans()):
+        common += ["--rate", draw(number)]
+    command = draw(
+        st.sampled_from(["calc", "breakeven", "schedule", "scenario", "sensitivity", "compare"])
+    )
+    args = [command, *common]
+    if command == "schedule" and draw(st.booleans()):
+        args += ["--by", draw(st.sampled_from(["month", "quarter", "year", "week"]))]
+    if command == "scenario":
+        flag = draw(
+            st.sampled_from(
+                [
+                    "--delay",
+                    "--terminate",
+                    "--delivered",
+                    "--uptime",
+                    "--market-gpu-hour",
+                    "--market-decline",
+                    "--set",
+                ]
+            )
+        )
+        value = draw(day) if flag == "--terminate" else draw(number)
+        if flag == "--set":
+            value = f"{draw(st.sampled_from(INPUTS))}={draw(number)}"
+        args += [flag, value]
+        if draw(st.booleans()):
+            args += ["--extend"]
+    if command == "sensitivity":
+        # One axis: a grid of up to 50 cells stays within the time bound on every seed.
+        low, high, step = draw(number), draw(number), draw(number)
+        args += ["--vary", f"{draw(st.sampled_from(INPUTS))}={low}..{high}:{step}"]
+        args += [
+            "--metric",
+            draw(
+                st.sampled_from(
+                    ["npv_lessor_walkaway", "total", "irr_lessor", "price_per_gpu_hour", "nope"]
+                )
+            ),
+        ]
+    if command == "compare":
+        if draw(st.booleans()):
+            args += [
+                "--fx",
+                f"{draw(st.sampled_from(['EUR', 'JPY', 'XXX', 'usd']))}={draw(number)}",
+            ]
+        if draw(st.booleans()):
+            args += ["--currency", draw(st.sampled_from(["USD", "EUR", "JPY", "XXX", ""]))]
+        if draw(st.booleans()):
+            args += ["--by", draw(st.sampled_from(["year", "quarter"]))]
+    args += ["-f", draw(st.sampled_from(["table", "json", "csv", "markdown"]))]
+    return args
+
+
+def assert_options_well_behaved(
+    lease: Callable[..., Run], args: list[str], seed: Path, *, bounded: bool
+) -> None:
+    """Exit 0, 1 or 2, never 3 and never a traceback; a usage error names its option."""
+    run = _run(lease, args, seed, bounded, codes=(0, 1, 2))
+    if run.exit_code == 2:
+        assert run.stderr.strip(), args
+    assert len(run.stderr) < 20_000
+
+
+@SHORT_BUDGET
+@given(option_runs(), st.sampled_from(OPTION_SEEDS))
+def test_hostile_option_values(lease: Callable[..., Run], args: list[str], seed: Path) -> None:
+    assert_options_well_behaved(lease, args, seed, bounded=False)
 
 
 @SHORT_BUDGET
@@ -271,9 +431,19 @@ def test_structure_mutations(lease: Callable[..., Run], data: bytes) -> None:
 
 @pytest.mark.slow
 @LONG_BUDGET
-@given(st.one_of(byte_mutants(), structure_mutants()))
-def test_long_fuzz(lease: Callable[..., Run], data: bytes) -> None:
-    assert_well_behaved(lease, data, bounded=True)
+@given(
+    st.one_of(
+        byte_mutants(),
+        structure_mutants(),
+        st.tuples(option_runs(), st.sampled_from(OPTION_SEEDS)),
+    )
+)
+def test_long_fuzz(lease: Callable[..., Run], data: bytes | tuple[list[str], Path]) -> None:
+    if isinstance(data, tuple):
+        assert_options_well_behaved(lease, data[0], data[1], bounded=True)
+        data = " ".join(data[0]).encode()
+    else:
+        assert_well_behaved(lease, data, bounded=True)
     progress = os.environ.get("FUZZ_PROGRESS")
     if progress:
         # One line per input passed, so a long run's progress can be followed and counted.

@@ -252,8 +252,11 @@ def _delayed(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[s
     return data
 
 
-def effective_end(deal: Deal, when: date | str) -> date:
-    """The first day no longer covered when notice is given ``when`` (or as early as allowed)."""
+def effective_end(deal: Deal, when: date | str) -> date | None:
+    """The first day no longer covered when notice is given ``when`` (or as early as allowed).
+
+    None when notice is given after the term has ended: it ends nothing.
+    """
     term = deal.termination
     assert term is not None  # the model requires a termination right for terminate
     earliest = term.not_before or deal.start
@@ -265,6 +268,9 @@ def effective_end(deal: Deal, when: date | str) -> date:
             f"notice may not be given before {earliest}; {notice} is earlier",
             ("termination", "not_before"),
         )
+    if notice > deal.term_end:
+        return None
+    # Within the calendar: a term ends by 9599-12-31 and notice lasts at most 100 years.
     return notice + timedelta(days=term.notice_days)
 
 
@@ -363,10 +369,9 @@ def _terminate(deal: Deal, when: date | str, notes: list[str]) -> dict[str, Any]
     end = effective_end(deal, when)
     term = deal.termination
     assert term is not None
-    if end > deal.term_end:
-        notes.append(
-            f"notice given {when} takes effect {end}, after the term ends: the deal runs its course"
-        )
+    if end is None or end > deal.term_end:
+        effect = f"takes effect {end}" if end is not None else "is given"
+        notes.append(f"notice given {when} {effect}, after the term ends: the deal runs its course")
         data = _data(deal)
         data.pop("termination", None)
         return data

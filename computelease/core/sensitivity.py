@@ -24,11 +24,14 @@ from computelease.core.scenario import ScenarioError, apply
 from computelease.core.whatif import settings_for
 from computelease.errors import Codes, FieldError, RequestError
 from computelease.fields import Delay, Kind
-from computelease.models import Deal, Scenario
+from computelease.models import Deal, Scenario, schedule_rows
 from computelease.validation import validation_issues
 
 #: Largest number of values on one axis.
 MAX_STEPS: Final = 50
+#: Schedule rows one grid builds at most (a cell builds one schedule or two): a full
+#: 50 x 50 grid of a deal of 80 rows, or a few cells of a 49,200-row deal.
+MAX_GRID_WORK: Final = 200_000
 #: Inputs that map to a scenario override of the same name, and what each holds.
 OVERRIDES: Final[dict[str, Kind]] = {
     "discount_rate": Kind.RATE,
@@ -156,6 +159,15 @@ def sensitivity(
         raise RequestError(
             Codes.NOT_APPLICABLE,
             f"{rows.parameter} is on both axes; vary two different inputs",
+        )
+    cells = len(rows.values) * (len(columns.values) if columns else 1)
+    work = cells * schedule_rows(deal)
+    if work > MAX_GRID_WORK:
+        raise RequestError(
+            Codes.NOT_APPLICABLE,
+            f"a grid of {cells:,} cells over this deal's {schedule_rows(deal):,} schedule rows is "
+            f"{work:,} rows to compute, more than the {MAX_GRID_WORK:,} one run computes; "
+            "give fewer values",
         )
     out: list[tuple[Cell, ...]] = []
     for r in rows.values:

@@ -12,7 +12,7 @@ meaning (a test keeps the key set pinned to the version).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -42,9 +42,70 @@ FORMAT_VERSION = 2
 Json = dict[str, Any]
 
 
+class Rows:
+    """A long list of a document (a schedule) whose rows are made only as they are written.
+
+    A 50,000-row schedule held as dicts costs hundreds of megabytes; this
+    makes one row's dict at a time, for :func:`dumps` and for CSV alike.
+    """
+
+    def __init__(self, count: int, row: Callable[[int], Json]) -> None:
+        self._count = count
+        self._row = row
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Json]:
+        return (self._row(i) for i in range(self._count))
+
+
 def dumps(document: Any) -> str:
-    # ensure_ascii keeps any terminal or log safe from control characters in deal text.
-    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    """The document as JSON, two-space indented, ASCII only; :class:`Rows` written row by row.
+
+    ensure_ascii keeps any terminal or log safe from control characters in deal
+    text. The text is exactly what ``json.dumps(document, indent=2)`` would give
+    with every Rows a list.
+    """
+    lazy: list[Rows] = []
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, Rows):
+            lazy.append(value)
+            return f"\x00rows{len(lazy) - 1}\x00"
+        if isinstance(value, dict):
+            return {key: swap(inner) for key, inner in value.items()}
+        if isinstance(value, list):
+            return [swap(inner) for inner in value]
+        return value
+
+    text = json.dumps(swap(document), indent=2, ensure_ascii=True)
+    pieces: list[str] = []
+    for i, rows in enumerate(lazy):
+        token = json.dumps(f"\x00rows{i}\x00")
+        before, text = text.split(token, 1)
+        line = before[before.rfind("\n") + 1 :]
+        pieces.append(before)
+        _write_list(pieces, rows, len(line) - len(line.lstrip(" ")))
+    pieces.append(text)
+    pieces.append("\n")
+    return "".join(pieces)
+
+
+def _write_list(pieces: list[str], rows: Rows, depth: int) -> None:
+    """``rows`` as the JSON list ``json.dumps`` would write at ``depth``, one piece a row."""
+    if not len(rows):
+        pieces.append("[]")
+        return
+    inner = " " * (depth + 2)
+    pieces.append("[\n")
+    for n, row in enumerate(rows):
+        if n:
+            pieces.append(",\n")
+        pieces.append(
+            inner + json.dumps(row, indent=2, ensure_ascii=True).replace("\n", "\n" + inner)
+        )
+    pieces.append("\n" + " " * depth + "]")
 
 
 def _day(value: date | None) -> str | None:
@@ -95,33 +156,33 @@ def deal_header(deal: Deal, path: str) -> Json:
     }
 
 
-def schedule_rows(schedule: Schedule, valuation: Valuation | None) -> list[Json]:
+def schedule_rows(schedule: Schedule, valuation: Valuation | None) -> Rows:
+    """Each row of a schedule for JSON and CSV, made as it is written."""
     m = _Money(schedule.deal)
-    out = []
-    for i, r in enumerate(schedule.rows):
-        out.append(
-            {
-                "n": r.n,
-                "stream": r.stream,
-                "kind": r.kind,
-                "option": r.option,
-                "period_start": _day(r.period_start),
-                "period_end": _day(r.period_end),
-                "date": _day(r.date),
-                "fraction": _num(money.round_to(r.fraction, 10))
-                if r.fraction is not None
-                else None,
-                "adjustment": _num(r.adjustment),
-                "scheduled": m(r.scheduled),
-                "cap_cut": m(r.cap_cut),
-                "credit": m(r.credit),
-                "amount": m(r.amount),
-                "cumulative": m(r.cumulative),
-                "discount_factor": _num(valuation.factors[i]) if valuation else None,
-                "present_value": m(valuation.values[i]) if valuation else None,
-            }
-        )
-    return out
+    rows = schedule.rows
+
+    def row(i: int) -> Json:
+        r = rows[i]
+        return {
+            "n": r.n,
+            "stream": r.stream,
+            "kind": r.kind,
+            "option": r.option,
+            "period_start": _day(r.period_start),
+            "period_end": _day(r.period_end),
+            "date": _day(r.date),
+            "fraction": _num(money.round_to(r.fraction, 10)) if r.fraction is not None else None,
+            "adjustment": _num(r.adjustment),
+            "scheduled": m(r.scheduled),
+            "cap_cut": m(r.cap_cut),
+            "credit": m(r.credit),
+            "amount": m(r.amount),
+            "cumulative": m(r.cumulative),
+            "discount_factor": _num(valuation.factors[i]) if valuation else None,
+            "present_value": m(valuation.values[i]) if valuation else None,
+        }
+
+    return Rows(len(rows), row)
 
 
 def _totals(view: View, options: View | None, commitment: Commitment, notes: list[str]) -> Json:
