@@ -440,7 +440,7 @@ def sensitivity(
     delay (3m, 90d), or a numeric field path such as payments[0].amount.
     Metrics: total, total_with_options, months, average_monthly, present_value,
     committed_value, npv_lessor, npv_lessor_walkaway, irr_lessor, payback_months,
-    unrecovered_capex, pv_lease, lease_advantage, price_per_gpu_hour,
+    unrecovered_capex, lessor_end_value, pv_lease, lease_advantage, price_per_gpu_hour,
     price_per_kw_month, overpay_market.
     """
     from computelease import api, arguments

@@ -98,6 +98,8 @@ class Codes:
     PAYMENT_TOO_LARGE = Code("E308", "a payment exceeds the largest supported amount")
     PREPAYMENT_EXCEEDS = Code("E309", "prepayment exceeds the payments it is credited against")
     TOO_MUCH_WORK = Code("E310", "the deal and its scenarios ask for too much work")
+    ONE_OF = Code("E311", "give one of these fields, not several")
+    UNKNOWN_TRANCHE = Code("E312", "no tranche of that name")
     # E4xx: reported figures that the computation contradicts.
     REPORTED_TOTAL = Code("E401", "reported total does not match the computed total")
     REPORTED_MONTHLY = Code("E402", "reported monthly figure does not match")

@@ -262,13 +262,18 @@ def currency_code(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Delay:
-    """A slip written ``3m`` (calendar months), ``90d`` (days) or ``1y`` (12 months)."""
+    """A slip written ``3m`` (calendar months), ``90d`` (days) or ``1y`` (12 months).
+
+    ``tranche-2=3m`` slips one tranche of the capacity instead of the whole deal.
+    """
 
     count: int
     unit: Literal["months", "days"]
+    tranche: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.count}{'m' if self.unit == 'months' else 'd'}"
+        size = f"{self.count}{'m' if self.unit == 'months' else 'd'}"
+        return f"{self.tranche}={size}" if self.tranche else size
 
 
 def parse_delay(value: Any) -> Delay:
@@ -276,6 +281,17 @@ def parse_delay(value: Any) -> Delay:
     if isinstance(value, Delay):
         return value
     written = str(value).strip().lower() if isinstance(value, str | int) else ""
+    tranche, sep, rest = written.partition("=")
+    if sep:
+        if not re.fullmatch(r"[a-z0-9-]{1,100}", tranche.strip()):
+            raise FieldError(
+                Codes.BAD_TEXT,
+                f"expected a tranche name before '=', such as tranche-2=3m, got {shown(value)}",
+            )
+        if "=" in rest:
+            raise FieldError(Codes.BAD_TEXT, f"one '=' at most in a delay, got {shown(value)}")
+        slip = parse_delay(rest)
+        return Delay(slip.count, slip.unit, tranche.strip())
     m = re.fullmatch(r"([0-9]{1,5})\s*(m|mo|months?|d|days?|y|years?)", written)
     if m is None:
         raise FieldError(
@@ -301,29 +317,45 @@ def _terminate(value: Any) -> date | Literal["earliest"]:
         ) from None
 
 
-def set_paths(root: Callable[[], type[BaseModel]]) -> Callable[[Any], tuple[tuple[str, str], ...]]:
-    """``set`` overrides: a mapping of field paths (under ``root()``) to values kept as written."""
+def set_paths(
+    root: Callable[[], type[BaseModel]],
+) -> Callable[[Any], tuple[tuple[str, str | None], ...]]:
+    """``set`` overrides: a mapping of field paths (under ``root()``) to values kept as written.
 
-    def parse(value: Any) -> tuple[tuple[str, str], ...]:
+    A value of ``null`` clears the field, so a scenario can swap one of two exclusive
+    fields for the other (a rented facility for a built one).
+    """
+
+    def parse(value: Any) -> tuple[tuple[str, str | None], ...]:
         if isinstance(value, list | tuple) and all(
             isinstance(v, list | tuple) and len(v) == 2 for v in value
         ):
-            return tuple((str(path), str(item)) for path, item in value)
+            return tuple((str(path), None if item is None else str(item)) for path, item in value)
         if not isinstance(value, Mapping):
             raise FieldError(
                 Codes.WRONG_TYPE,
                 "expected a mapping of field paths to values, such as payments[0].amount: 120M",
             )
-        out = []
+        out: list[tuple[str, str | None]] = []
         for path, item in value.items():
             problem = (
                 paths.problem(path, root()) if isinstance(path, str) else f"{path!r} is not a path"
             )
             if problem:
                 raise FieldError(Codes.BAD_TEXT, problem, (path,) if isinstance(path, str) else ())
-            if isinstance(item, Mapping | list | tuple) or item is None:
-                raise FieldError(Codes.WRONG_TYPE, f"{path}: expected a single value", (path,))
-            out.append((path, item if isinstance(item, str) else str(item)))
+            if isinstance(item, Mapping | list | tuple):
+                raise FieldError(
+                    Codes.WRONG_TYPE,
+                    f"{path}: expected a single value, or null to clear it",
+                    (path,),
+                )
+            if item is None and path.endswith("]"):
+                raise FieldError(
+                    Codes.WRONG_TYPE,
+                    f"{path}: null clears a field, not an entry of a list",
+                    (path,),
+                )
+            out.append((path, item if isinstance(item, str) or item is None else str(item)))
         return tuple(out)
 
     return parse
@@ -370,12 +402,17 @@ Share = Annotated[Decimal, parser(rate("0", "1", what="share")), Kind.RATE]
 DelayField = Annotated[Delay, parser(parse_delay), Kind.DELAY]
 TerminateField = Annotated[date | Literal["earliest"], parser(_terminate), Kind.DATE]
 ScenarioName = Annotated[str, parser(slug("scenario name"))]
+TrancheName = Annotated[str, parser(slug("tranche name")), Kind.OTHER]
+Years = Annotated[int, parser(count(1, 100, "years")), Kind.COUNT]
+GapMonths = Annotated[int, parser(count(0, 120, "months")), Kind.COUNT]
+#: Power usage effectiveness: total facility power over IT power, 1 (none lost) to 3.
+Pue = Annotated[Decimal, parser(positive("PUE", Decimal(3))), Kind.NUMBER]
 
 Frequency = Literal["month", "quarter", "year", "once"]
 Timing = Literal["advance", "arrears"]
 Credit = Literal["pro-rata", "front", "back"]
 Party = Literal["lessor", "lessee", "either"]
-Shortfall = Literal["pro-rata", "terminate"]
+Shortfall = Literal["pro-rata", "terminate", "drop"]
 HoursBasis = Literal["actual", "730"]
 
 FrequencyField = Annotated[Frequency, parser(choice("month", "quarter", "year", "once"))]
@@ -383,4 +420,4 @@ TimingField = Annotated[Timing, parser(choice("advance", "arrears"))]
 CreditField = Annotated[Credit, parser(choice("pro-rata", "front", "back"))]
 PartyField = Annotated[Party, parser(choice("lessor", "lessee", "either"))]
 HoursBasisField = Annotated[HoursBasis, parser(choice("actual", "730"))]
-ShortfallField = Annotated[Shortfall, parser(choice("pro-rata", "terminate"))]
+ShortfallField = Annotated[Shortfall, parser(choice("pro-rata", "terminate", "drop"))]

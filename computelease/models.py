@@ -33,6 +33,7 @@ from computelease.fields import (
     Escalation,
     Flag,
     FrequencyField,
+    GapMonths,
     Gpus,
     HoursBasisField,
     Issue,
@@ -43,6 +44,7 @@ from computelease.fields import (
     NoticeDays,
     PartyField,
     PowerMW,
+    Pue,
     ReportedMonths,
     ScenarioName,
     Share,
@@ -52,8 +54,10 @@ from computelease.fields import (
     TermMonths,
     TimingField,
     Tolerance,
+    TrancheName,
     Url,
     Version,
+    Years,
     currency_code,
     currency_scope,
     parser,
@@ -106,6 +110,9 @@ class PaymentStream(_Model):
     until: Day | None = None
     escalation: Escalation | None = None
     option: Flag = False
+    #: The capacity tranche the stream pays for: billed per its GPUs in service, and moved
+    #: with it when its delivery slips.
+    tranche: TrancheName | None = None
 
     @model_validator(mode="after")
     def _one_amount(self) -> PaymentStream:
@@ -161,17 +168,109 @@ class Reported(_Model):
     tolerance: Tolerance = Decimal("0.005")
 
 
+class Tranche(_Model):
+    """A block of capacity delivered on its own date, with (optionally) its own capex."""
+
+    name: TrancheName | None = None
+    accelerator: Name | None = None
+    gpus: Gpus | None = None
+    #: IT power of the tranche, in MW (GPUs, networking and storage; not cooling).
+    power_mw: PowerMW | None = None
+    #: The first day in service; default the start.
+    delivered: Day | None = None
+    #: The last day in service; default the end. A shortfall scenario retires the part of a
+    #: tranche that was never delivered.
+    until: Day | None = None
+    #: IT capex of this tranche (systems, networking, storage, spares), spent on capex_date.
+    capex: Money | None = None
+    #: When that capex is spent; default the delivery. A delay scenario keeps it in place.
+    capex_date: Day | None = None
+
+
 class Capacity(_Model):
+    """What the lessee gets: one block (``gpus``, ``power_mw``), or tranches delivered over time."""
+
     accelerator: Name | None = None
     gpus: Gpus | None = None
     power_mw: PowerMW | None = None
+    tranches: tuple[Tranche, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Capacity:
+        issues: list[Issue] = []
+        if self.tranches:
+            issues.extend(
+                ((field,), Codes.ONE_OF, f"give {field} per tranche or for the whole capacity")
+                for field in ("gpus", "power_mw")
+                if getattr(self, field) is not None
+            )
+            names = [t.name or f"tranche-{i + 1}" for i, t in enumerate(self.tranches)]
+            for i, name in enumerate(names):
+                if name in names[:i]:
+                    issues.append(
+                        (("tranches", i, "name"), Codes.DUPLICATE_KEY, f"tranche {name!r} twice")
+                    )
+        raise_issues(issues)
+        return self
+
+
+class Facility(_Model):
+    """Where the capacity runs: a facility the lessor built, or one it rents."""
+
+    #: Built: the building, power and cooling plant, per MW of IT power.
+    capex_per_mw: Money | None = None
+    life_years: Years = 20
+    #: Rented: colocation per kW of IT power a month, escalating yearly from the start.
+    rent_per_kw_month: Money | None = None
+    rent_escalation: Escalation | None = None
+
+    @model_validator(mode="after")
+    def _built_or_rented(self) -> Facility:
+        if (self.capex_per_mw is None) == (self.rent_per_kw_month is None):
+            raise_issues(
+                [
+                    (
+                        (),
+                        Codes.ONE_OF,
+                        "give capex_per_mw (a facility built) or rent_per_kw_month (rented), "
+                        "not both or neither",
+                    )
+                ]
+            )
+        return self
+
+
+class Power(_Model):
+    """Electricity: IT MW x utilisation x PUE x hours x price, escalating yearly."""
+
+    price_mwh: Money
+    pue: Pue = Decimal("1.2")
+    #: The share of the IT nameplate drawn on average.
+    utilisation: Share = Decimal(1)
+    escalation: Escalation | None = None
 
 
 class LessorAssumptions(_Model):
+    """The lessor's whole cost stack; every part optional, and an absent part named in notes."""
+
+    #: IT capex of all the capacity, spent on capex_date; or give it per GPU, or per tranche.
     capex: Money | None = None
+    capex_per_gpu: Money | None = None
     #: When the capex is spent; default the start. A delay scenario keeps it in place.
     capex_date: Day | None = None
+    facility: Facility | None = None
+    power: Power | None = None
+    #: A year, as a share of IT capex (hardware support, spares replaced).
+    maintenance: Share | None = None
+    #: A year, as a share of all capex (IT and facility).
+    insurance: Share | None = None
+    #: Staff and other opex a month.
     opex_monthly: Money | None = None
+    #: The IT's useful life: its depreciation, and how long it can be re-let after the term.
+    useful_life_years: Years = 5
+    #: Months the capacity stands idle before it is re-let, when a lease ends.
+    relet_gap_months: GapMonths = 2
+    #: A fixed value at the end, instead of the capacity re-let at the market.
     residual: Money | None = None
 
 
@@ -181,14 +280,27 @@ class LesseeAssumptions(_Model):
     buy_residual: Money | None = None
 
 
+class MarketPoint(_Model):
+    """A committed-term market price per GPU-hour on a date."""
+
+    date: Day
+    gpu_hour: Money
+
+
 class Assumptions(_Model):
     """Inputs that were not reported: each deal file says why it chose them."""
 
     discount_rate: DiscountRate | None = None
+    #: The market price per GPU-hour of capacity committed for a term like this deal's
+    #: (not on-demand), on market_date.
     market_gpu_hour: Money | None = None
     market_decline: Decline | None = None
     #: The date market_gpu_hour applies on; default the start.
     market_date: Day | None = None
+    #: Dated committed-term prices, interpolated between, declining beyond at market_decline.
+    market_curve: tuple[MarketPoint, ...] = ()
+    #: The on-demand price, shown for reference; never compared with a committed price.
+    on_demand_gpu_hour: Money | None = None
     hours_basis: HoursBasisField = "actual"
     lessor: LessorAssumptions | None = None
     lessee: LesseeAssumptions | None = None
@@ -221,6 +333,9 @@ class Adjustment(_Model):
     factor: Share
     from_: Day | None = Field(default=None, alias="from")
     until: Day | None = None
+    #: Whether per-GPU-hour streams are scaled too. A delivered-share scenario sets false:
+    #: those streams already bill only the capacity delivered.
+    per_gpu_hour: Flag = True
 
 
 def _deal() -> type[BaseModel]:
@@ -239,7 +354,7 @@ class Scenario(_Model):
     market_gpu_hour: Money | None = None
     market_decline: Decline | None = None
     discount_rate: DiscountRate | None = None
-    set: Annotated[tuple[tuple[str, str], ...], parser(set_paths(_deal), scalar=False)] = ()
+    set: Annotated[tuple[tuple[str, str | None], ...], parser(set_paths(_deal), scalar=False)] = ()
 
     @model_validator(mode="after")
     def _extend_needs_delay(self) -> Scenario:
@@ -324,10 +439,31 @@ class Deal(_Model):
 
     @property
     def gpus(self) -> int | None:
-        """GPUs billed: ``capacity.gpus``, or else the reported count."""
-        if self.capacity is not None and self.capacity.gpus is not None:
-            return self.capacity.gpus
+        """GPUs at full delivery: ``capacity.gpus`` (or its tranches'), else the reported count."""
+        capacity = self.capacity
+        if capacity is not None and capacity.tranches:
+            counts = [t.gpus for t in capacity.tranches if t.gpus is not None]
+            return sum(counts) if counts else None
+        if capacity is not None and capacity.gpus is not None:
+            return capacity.gpus
         return self.reported.gpus if self.reported is not None else None
+
+    @property
+    def power_mw(self) -> Decimal | None:
+        """IT power at full delivery: ``capacity.power_mw`` (or its tranches'), else reported."""
+        capacity = self.capacity
+        if capacity is not None and capacity.tranches:
+            powers = [t.power_mw for t in capacity.tranches if t.power_mw is not None]
+            return sum(powers, Decimal(0)) if powers else None
+        if capacity is not None and capacity.power_mw is not None:
+            return capacity.power_mw
+        return self.reported.power_mw if self.reported is not None else None
+
+    @property
+    def last_day_with_options(self) -> date:
+        """The last day the schedule with options covers: the end, or an extension's last."""
+        end = self.term_end
+        return max([end, *((s.until or end) for s in self.payments if s.option)])
 
     def stream_name(self, index: int) -> str:
         stream = self.payments[index]
@@ -398,30 +534,60 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
         return
     yield from _dates_near_the_term(deal, end)
 
+    latest = min(limit, dates.LAST_TERM_DAY)
+
+    def inside_options(path: FieldPath, day: date | None, what: str) -> Iterator[Issue]:
+        # An option (an extension, a renewal) may run past the end, within the longest term.
+        if day is not None and not deal.start <= day <= latest:
+            yield (
+                path,
+                Codes.OUTSIDE_TERM if day < deal.start else Codes.TERM_TOO_LONG,
+                f"{what} {day} of an option is outside {deal.start} to {latest}, "
+                "the longest a term with its options may run",
+            )
+
+    tranches = {
+        t.name or f"tranche-{i + 1}": t
+        for i, t in enumerate(deal.capacity.tranches if deal.capacity else ())
+    }
     rows = 0
     for i, stream in enumerate(deal.payments):
         base: FieldPath = ("payments", i)
+        check = inside_options if stream.option else inside
         outside = [
-            *inside((*base, "from"), stream.from_, "from"),
-            *inside((*base, "until"), stream.until, "until"),
+            *check((*base, "from"), stream.from_, "from"),
+            *check((*base, "until"), stream.until, "until"),
         ]
         if outside:
             yield from outside
             continue
         first = stream.from_ or deal.start
         last = stream.until or end
+        if stream.tranche is not None and stream.tranche not in tranches:
+            have = ", ".join(tranches) or "none"
+            yield (
+                (*base, "tranche"),
+                Codes.UNKNOWN_TRANCHE,
+                f"no tranche named {stream.tranche!r} in capacity.tranches (the deal has: {have})",
+            )
+            continue
         if last < first:
             yield (
                 (*base, "until"),
                 Codes.END_BEFORE_START,
-                f"until {last} is before the stream's first day {first}",
+                f"an option from {first}, after the end, needs an until: its last day"
+                if stream.option and stream.until is None
+                else f"until {last} is before the stream's first day {first}",
             )
             continue
-        if stream.per_gpu_hour is not None and deal.gpus is None:
+        billed = tranches[stream.tranche].gpus if stream.tranche else deal.gpus
+        if stream.per_gpu_hour is not None and billed is None:
             yield (
                 (*base, "per_gpu_hour"),
                 Codes.NEEDS_INPUT,
-                "per_gpu_hour needs capacity.gpus (or reported.gpus), the number of GPUs billed",
+                f"per_gpu_hour needs the GPUs of tranche {stream.tranche!r}"
+                if stream.tranche
+                else "per_gpu_hour needs capacity.gpus (or reported.gpus), the GPUs billed",
             )
         rows += period_count(stream.every, first, last)
     for field, items, most in (
@@ -445,6 +611,7 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
     for i, adj in enumerate(deal.adjustments):
         yield from inside(("adjustments", i, "from"), adj.from_, "from")
         yield from inside(("adjustments", i, "until"), adj.until, "until")
+    yield from _capacity_and_costs(deal, end)
     for name, scenario in deal.scenarios.items():
         path: FieldPath = ("scenarios", name)
         if scenario.delivered is not None and deal.delivery is None:
@@ -461,6 +628,86 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
         yield from inside(
             ("termination", "not_before"), deal.termination.not_before, "termination not_before"
         )
+
+
+def _capacity_and_costs(deal: Deal, end: date) -> Iterator[Issue]:
+    """Tranches inside the term, and the cost stack's parts given what each needs."""
+    capacity = deal.capacity
+    tranches = capacity.tranches if capacity else ()
+    earliest = dates.years_before(deal.start, dates.SLACK_YEARS)
+    for i, t in enumerate(tranches):
+        at: FieldPath = ("capacity", "tranches", i)
+        if t.delivered is not None and not earliest <= t.delivered <= end:
+            yield (
+                (*at, "delivered"),
+                Codes.OUTSIDE_TERM,
+                f"delivered {t.delivered} is outside {earliest} to {end}: a tranche is "
+                "delivered by the end, and at most 10 years before the start",
+            )
+        first = max(t.delivered or deal.start, deal.start)
+        if t.until is not None and not first <= t.until <= end:
+            yield (
+                (*at, "until"),
+                Codes.OUTSIDE_TERM,
+                f"until {t.until} is outside the tranche's service, {first} to {end}",
+            )
+        if t.capex_date is not None and not earliest <= t.capex_date <= end:
+            yield (
+                (*at, "capex_date"),
+                Codes.OUTSIDE_TERM,
+                f"capex_date {t.capex_date} is outside {earliest} to {end}",
+            )
+    lessor = deal.assumptions.lessor
+    if lessor is None:
+        return
+    where: FieldPath = ("assumptions", "lessor")
+    ways = [
+        name
+        for name, given in (
+            ("capex", lessor.capex is not None),
+            ("capex_per_gpu", lessor.capex_per_gpu is not None),
+            ("capacity.tranches[].capex", any(t.capex is not None for t in tranches)),
+        )
+        if given
+    ]
+    if len(ways) > 1:
+        yield (
+            (*where, "capex_per_gpu" if "capex_per_gpu" in ways else "capex"),
+            Codes.ONE_OF,
+            f"give IT capex one way: {' or '.join(ways)}, not both",
+        )
+    if lessor.capex_per_gpu is not None and deal.gpus is None:
+        yield (
+            (*where, "capex_per_gpu"),
+            Codes.NEEDS_INPUT,
+            "capex_per_gpu needs capacity.gpus (or the tranches' gpus)",
+        )
+    needs_power = [
+        (("facility",), lessor.facility is not None),
+        (("power",), lessor.power is not None),
+    ]
+    for rel, given in needs_power:
+        if given and deal.power_mw is None:
+            yield (
+                (*where, *rel),
+                Codes.NEEDS_INPUT,
+                f"{rel[0]} needs capacity.power_mw (or the tranches' power_mw), the IT power",
+            )
+    market = deal.assumptions.market_curve
+    seen: set[date] = set()
+    latest = dates.years_after(end, dates.SLACK_YEARS)
+    for i, point in enumerate(market):
+        path: FieldPath = ("assumptions", "market_curve", i, "date")
+        if point.date in seen:
+            yield (path, Codes.DUPLICATE_KEY, f"two market prices for {point.date}")
+        seen.add(point.date)
+        if not earliest <= point.date <= latest:
+            yield (
+                path,
+                Codes.OUTSIDE_TERM,
+                f"a market price on {point.date} is more than 10 years from the term "
+                f"({earliest} to {latest})",
+            )
 
 
 def _dates_near_the_term(deal: Deal, end: date) -> Iterator[Issue]:

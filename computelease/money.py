@@ -388,6 +388,12 @@ def decimal_text(value: Decimal) -> str:
     return "0" if text in {"-0", "0"} else text
 
 
+def format_quantity(value: Decimal) -> str:
+    """A quantity for people, as written, with thousands separators: ``1,036.5``, ``529``."""
+    text = f"{value.normalize(CONTEXT):,f}"
+    return "0" if text in {"-0", "0"} else text
+
+
 def format_money(
     amount: Decimal, ccy: Currency, *, compact: bool = False, symbol: bool = True
 ) -> str:

@@ -59,13 +59,13 @@ def test_reflection_unit_economics() -> None:
     u = analyse(REFLECTION).units
     assert u.term_hours.value == D(1280 * 24)
     assert u.gpus.basis == "assumed"
-    # $6.3B / (30,000 GPUs x 30,720 h) = $6.8359 per GPU-hour.
-    assert u.price_per_gpu_hour.value == D("6.8359")
-    # $6.3B / ($6.50 x 30,720 h) = 31,550 GPUs at market price.
-    assert u.implied_gpus.value == D("31550")
-    assert u.premium_to_market.value == D("0.051683")
-    # $6.3B / (56 MW x 1,000 x 42 months) = $2,678.57 per kW-month.
-    assert u.price_per_kw_month.value == D("2678.5714")
+    # $6.3B / (45,000 GPUs x 30,720 h) = $4.5573 per GPU-hour.
+    assert u.price_per_gpu_hour.value == D("4.5573")
+    # $6.3B / ($4.25 x 30,720 h) = 48,254 GPUs at the committed-term market price.
+    assert u.implied_gpus.value == D("48254")
+    assert u.premium_to_market.value == D("0.072304")
+    # $6.3B / (103.5 MW x 1,000 x 42 months) = $1,449.28 per kW-month.
+    assert u.price_per_kw_month.value == D("1449.2754")
 
 
 def test_unit_economics_say_what_is_missing() -> None:
@@ -99,8 +99,13 @@ def test_lessor_payback_irr_and_breakeven_payment() -> None:
     assert lessor.payback_date == date(2026, 10, 1)
     assert lessor.payback_months == D("9.00")
     assert lessor.notes == (
-        "opex_monthly not given: taken as zero",
-        "residual not given: taken as zero",
+        "no facility (assumptions.lessor.facility): its capex or rent is taken as zero",
+        "no power cost (assumptions.lessor.power): taken as zero",
+        "no maintenance (assumptions.lessor.maintenance): taken as zero",
+        "no insurance (assumptions.lessor.insurance): taken as zero",
+        "no staff and other opex (assumptions.lessor.opex_monthly): taken as zero",
+        "no market price to re-let the capacity at: the IT is valued at zero at the end "
+        "(give assumptions.market_gpu_hour, or a fixed assumptions.lessor.residual)",
     )
     assert lessor.irr.rate is not None
     # The breakeven payment zeroes the NPV: check it with an independent discounter.
@@ -118,8 +123,10 @@ def test_lessor_that_never_pays_back() -> None:
     lessor = breakeven(build_schedule(d), None).lessor
     assert lessor is not None
     assert lessor.payback_date is None
-    # 1200 in, 5000 + 120 out, 100 back.
-    assert lessor.shortfall == D("3820.00")
+    # On cash: 1200 in, 5000 + 120 out. The 100 residual is a value at the end, not cash
+    # received, so it never shortens the shortfall.
+    assert lessor.shortfall == D("3920.00")
+    assert lessor.residual == D("100.00") and lessor.end_value.basis == "fixed"
     assert lessor.npv is None
     assert "NPV and breakeven payment need a discount rate" in lessor.notes
 
@@ -145,8 +152,8 @@ def test_market_block_for_reflection() -> None:
     market = analyse(REFLECTION).breakeven.market
     assert market is not None
     assert market.gpus_basis == "assumed"
-    assert market.lease_gpu_hour == D("6.8359")
-    # The lease price is above the $6.50 market from day one.
+    assert market.lease_gpu_hour == D("4.5573")
+    # The lease price is above the $4.25 committed-term market from day one.
     assert market.below_market_from == date(2026, 7, 1)
     assert market.paid_above_market == REFLECTION_TOTAL - market.market_value
 
@@ -168,9 +175,11 @@ def test_missing_breakeven_inputs_are_named() -> None:
     b = analyse(deal()).breakeven
     assert (b.lessor, b.lessee, b.market) == (None, None, None)
     assert b.missing == (
-        "lessor breakeven needs assumptions.lessor.capex",
+        "lessor breakeven needs the IT capex: assumptions.lessor.capex, capex_per_gpu, "
+        "or a capex per tranche",
         "lease-versus-buy needs assumptions.lessee.buy_capex",
-        "the market comparison needs assumptions.market_gpu_hour and assumptions.market_decline",
+        "the market comparison needs a committed-term market price: "
+        "assumptions.market_gpu_hour (with market_decline) or market_curve",
     )
 
 

@@ -152,7 +152,7 @@ def test_signs_read_as_words(lease: Callable[..., Run], write: Callable[..., Pat
     path = write(CHEAP)
     table = lease("calc", path).stdout
     # $1,000 a month for one GPU is about $1.37 a GPU-hour against a $5 market.
-    assert re.search(r"Price against the market +72\.\d+% below market", table), table
+    assert re.search(r"Price against market at start +72\.\d+% below market", table), table
     assert re.search(r"Paid below a falling market +\$\d", table), table
     assert "Paid above" not in table and "-$" not in table
     breakeven = lease("breakeven", path).stdout

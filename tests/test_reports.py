@@ -70,10 +70,10 @@ def test_calc_shows_the_figures_a_memo_needs(lease: Callable[..., Run]) -> None:
         "$5,376,532,135.39 at 10%",
         "$890,322,580.65, 14.13% of the headline",
         "✓ pass",
-        "XNPV (Excel's convention), Actual/365 Fixed",
+        "XNPV, Actual/365 Fixed",
     ):
         assert expected in out, expected
-    assert re.search(r"Price per GPU-hour +\$6\.84 +computed", out)
+    assert re.search(r"Price per GPU-hour +\$4\.56 +computed", out)
     assert not ANSI.search(out)
     for line in out.splitlines():
         assert len(line) <= 80, line
@@ -97,7 +97,7 @@ def test_json_carries_the_contract_keys_and_exact_strings(lease: Callable[..., R
     }
     assert totals["present_value"] == "5376532135.39"
     assert totals["committed_value"] == "890322580.65"
-    assert doc["unit_economics"]["price_per_gpu_hour"] == "6.8359"
+    assert doc["unit_economics"]["price_per_gpu_hour"] == "4.5573"
     assert doc["unit_economics"]["basis"]["gpus"] == "assumed"
     assert [c["passed"] for c in doc["checks"]] == [True] * 5
     assert "schedule_with_options" not in doc
@@ -120,7 +120,10 @@ def test_a_missing_figure_is_null_with_a_note(
     assert units["price_per_gpu_hour"] is None
     assert "no GPU count: set capacity.gpus" in units["notes"]
     assert doc["breakeven"]["lessor"] is None
-    assert doc["breakeven"]["notes"][0] == "lessor breakeven needs assumptions.lessor.capex"
+    assert doc["breakeven"]["notes"][0] == (
+        "lessor breakeven needs the IT capex: assumptions.lessor.capex, capex_per_gpu, "
+        "or a capex per tranche"
+    )
 
 
 def key_paths(value: Any, prefix: str = "") -> set[str]:
@@ -335,6 +338,15 @@ def test_readme_quick_start_excerpt_is_real_output(lease: Callable[..., Run]) ->
     excerpt = readme.split("The first prints, among the rest:\n\n```\n", 1)[1].split("```", 1)[0]
     out = [line.rstrip() for line in lease("calc", REFLECTION).stdout.splitlines()]
     lines = excerpt.splitlines()
+    start = out.index(lines[0])
+    assert out[start : start + len(lines)] == lines
+
+
+def test_readme_breakeven_excerpt_is_real_output(lease: Callable[..., Run]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- breakeven-excerpt:begin -->\n```\n", 1)[1]
+    lines = block.split("```", 1)[0].splitlines()
+    out = [line.rstrip() for line in lease("calc", REFLECTION).stdout.splitlines()]
     start = out.index(lines[0])
     assert out[start : start + len(lines)] == lines
 

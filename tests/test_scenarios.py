@@ -154,6 +154,13 @@ def test_set_paths_and_their_errors() -> None:
     with pytest.raises(ValidationError) as bad_path:
         scenario(set={"payments[0].ammount": "5"})
     assert "no field 'ammount' in payments[0]; did you mean 'amount'?" in str(bad_path.value)
+    # null clears a field; a required one cleared fails as the deal is read again.
+    with pytest.raises(ScenarioError) as info:
+        apply(REFLECTION, scenario(set={"start": None}))
+    assert info.value.issues[0].path == ("start",)
+    with pytest.raises(ValidationError) as entry:
+        scenario(set={"payments[0]": None})
+    assert "payments[0]: null clears a field, not an entry of a list" in str(entry.value)
 
 
 def test_assumption_overrides() -> None:
@@ -172,13 +179,19 @@ def test_the_comparison_values_both_sides_from_the_base_date() -> None:
     assert c.scenario.as_of == date(2026, 7, 1)
 
 
-def test_walkaway_npv_falls_with_the_market() -> None:
-    m = metric("npv_lessor_walkaway")
-    low = m.read(analyse(apply(REFLECTION, scenario(market_gpu_hour="5")).deal))[0]
-    high = m.read(analyse(apply(REFLECTION, scenario(market_gpu_hour="20")).deal))[0]
-    contractual = metric("npv_lessor").read(analyse(REFLECTION))[0]
-    assert low is not None and high is not None and contractual is not None
-    assert low < high <= contractual
+def test_walkaway_npv_moves_with_the_market() -> None:
+    walkaway, contractual = metric("npv_lessor_walkaway"), metric("npv_lessor")
+
+    def at(price: str) -> tuple[Decimal | None, Decimal | None]:
+        a = analyse(apply(REFLECTION, scenario(market_gpu_hour=price)).deal)
+        return walkaway.read(a)[0], contractual.read(a)[0]
+
+    (crash, _), (low, _), (high, held) = at("2"), at("3.5"), at("20")
+    assert crash is not None and low is not None and high is not None and held is not None
+    # Below the lease price the tenant walks, into a market that values what it leaves.
+    assert crash < low < high
+    # Above it the tenant stays: the walkaway is the contract itself.
+    assert high == held
 
 
 @settings(max_examples=30, deadline=None)

@@ -42,7 +42,7 @@ def test_sensitivity_golden(
         "--vary",
         "discount_rate=6%..12%:2%",
         "--vary",
-        "market_gpu_hour=5..8:1",
+        "market_gpu_hour=2..5:1",
         "--metric",
         "npv_lessor_walkaway",
         "-f",
@@ -160,7 +160,13 @@ def test_sensitivity_one_way_and_errors(lease: Callable[..., Run]) -> None:
 def test_undefined_cells_say_why(lease: Callable[..., Run], write: Callable[..., Path]) -> None:
     run = lease("sensitivity", write(MINIMAL), "--vary", "discount_rate=5%..6%:1%", "-f", "json")
     cells = json.loads(run.stdout)["cells"]
-    assert cells == [[{"value": None, "note": "no lessor capex (assumptions.lessor.capex)"}]] * 2
+    assert (
+        cells
+        == [
+            [{"value": None, "note": "no lessor capex (assumptions.lessor.capex)", "capped": False}]
+        ]
+        * 2
+    )
     table = lease("sensitivity", write(MINIMAL), "--vary", "discount_rate=5%..6%:1%").stdout
     assert "n/a at 5%; 6%: no lessor capex (assumptions.lessor.capex)" in table
 

@@ -265,9 +265,11 @@ def conventions(
         lines.append("Present value: not computed (no discount rate).")
     else:
         lines.append(
-            f"Present value: XNPV (Excel's convention), Actual/365 Fixed, at "
-            f"{money.format_percent(rate)} a year from {as_of}; a payment on {as_of} is not "
-            "discounted and earlier payments are excluded."
+            f"Present value: XNPV, Actual/365 Fixed, at {money.format_percent(rate)} a year, "
+            f"every flow valued from {as_of} (as Excel's XNPV does when a zero flow stands on "
+            "that date; Excel's own values from the first flow's date); a payment on "
+            f"{as_of} is not discounted. The deal's present value is of what is still to be "
+            "paid: earlier payments are excluded."
         )
     if "units" in parts:
         basis = (
@@ -275,7 +277,10 @@ def conventions(
             if deal.assumptions.hours_basis == "730"
             else "actual days x 24"
         )
-        lines.append(f"GPU-hours: {basis}, over the whole term.")
+        lines.append(
+            f"GPU-hours: {basis}, of the capacity in service (a tranche from its delivery); "
+            "prices per GPU-hour and per kW-month are over that capacity."
+        )
     if "commitment" in parts and deal.termination is not None:
         lines.append(
             "Committed value: notice given on the first day allowed, effective after the notice "
@@ -290,14 +295,25 @@ def conventions(
         )
     if "breakeven" in parts:
         lines.append(
-            "Breakeven: capex on the start date (or capex_date), opex on the first day of each "
-            "month (a stub month prorated), residual on the day after the term; NPVs at the "
-            "valuation date, earlier flows compounded forward; IRR by Excel's XIRR convention, "
-            "found by bisection to within 1e-10."
+            "Breakeven: capex on its dates (IT with each tranche, a built facility with it); "
+            "running costs on the first day of each month for the capacity in service (power: "
+            "IT MW x utilisation x PUE x hours x price; rent per kW; maintenance and insurance "
+            "as shares of capex a year; each escalating yearly where given; staff and other "
+            "opex as given at full delivery, in proportion to the GPUs in service), a stub month "
+            "prorated; payback and capex unrecovered on cash. The capacity's value at the end, "
+            "on the day after the term, counts in the NPV and IRR only: the IT re-let at the "
+            "market after the re-letting gap for the rest of its useful life, net of its "
+            "running costs and discounted, and a built facility at book value (or a fixed "
+            "residual). The lessor's NPV values the whole investment on the valuation date: "
+            "earlier flows are compounded forward, unlike the deal's present value. IRR by "
+            "Excel's XIRR convention: every rate from -99% to 1,000,000% a year that zeroes "
+            "the NPV, found to within 1e-10."
         )
-        if deal.assumptions.market_gpu_hour is not None:
+        if deal.assumptions.market_gpu_hour is not None or deal.assumptions.market_curve:
             lines.append(
-                "Market price: market_gpu_hour x (1 - market_decline) ^ (days since start / "
-                "365), integrated over the term."
+                "Market price: the committed-term price per GPU-hour (not on-demand), "
+                "market_gpu_hour on market_date falling at market_decline a year, or the dated "
+                "market_curve joined by straight lines and falling at market_decline beyond "
+                "it; integrated over the GPU-hours in service."
             )
     return tuple(lines)

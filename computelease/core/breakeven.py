@@ -20,13 +20,17 @@ that curve, times the GPU-hours per day.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from computelease import dates, money
+from computelease.core import capacity
+from computelease.core.costs import CostStack, Residual, YearLine, cost_stack, has_capex, residual
+from computelease.core.market import MarketCurve
 from computelease.core.schedule import Schedule, periods
 from computelease.core.units import gpus_figure, term_hours
 from computelease.core.valuation import Discounter, Flow, Irr, xirr
@@ -35,12 +39,25 @@ from computelease.models import Deal
 
 @dataclass(frozen=True)
 class Lessor:
-    """The lessor's view: capex out, receipts in, opex out, residual back."""
+    """The lessor's view: capex out, receipts in, running costs out, the capacity's end value.
 
+    Payback and ``shortfall`` (capex not yet recovered) are measured on cash
+    received; the capacity's value at the end (``residual``) counts in the
+    NPV and IRR but is never netted into them.
+    """
+
+    #: All capex (IT and facility), and the day the first of it is spent.
     capex: Decimal
     capex_date: date
+    it_capex: Decimal
+    facility_capex: Decimal
+    #: Staff and other opex a month, as given.
     opex_monthly: Decimal
+    #: Each running cost's total over the term (power, rent, maintenance...).
+    opex_parts: tuple[tuple[str, Decimal], ...]
     residual: Decimal
+    end_value: Residual
+    years: tuple[YearLine, ...]
     rate: Decimal | None
     flows: tuple[Flow, ...]
     payback_date: date | None
@@ -83,6 +100,8 @@ class Market:
     lease_gpu_hour: Decimal
     below_market_from: date | None
     market_at_end: Decimal
+    #: The market's price per GPU-hour averaged over the GPU-hours in service.
+    market_average_gpu_hour: Decimal
     market_value: Decimal
     paid_above_market: Decimal
     notes: tuple[str, ...]
@@ -109,21 +128,26 @@ def breakeven(schedule: Schedule, rate: Decimal | None, as_of: date | None = Non
     a = deal.assumptions
     missing: list[str] = []
     lessor = lessee = market = None
-    if a.lessor is not None and a.lessor.capex is not None:
+    if has_capex(deal):
         lessor = _lessor(schedule, rate, as_of)
     else:
-        missing.append("lessor breakeven needs assumptions.lessor.capex")
+        missing.append(
+            "lessor breakeven needs the IT capex: assumptions.lessor.capex, capex_per_gpu, "
+            "or a capex per tranche"
+        )
     if a.lessee is not None and a.lessee.buy_capex is not None:
         lessee = _lessee(schedule, rate, as_of)
     else:
         missing.append("lease-versus-buy needs assumptions.lessee.buy_capex")
-    if a.market_gpu_hour is not None and a.market_decline is not None and a.market_gpu_hour > 0:
-        market = _market(schedule)
-    elif a.market_gpu_hour == 0:
+    curve = MarketCurve.of(deal)
+    if curve is not None and curve.price(deal.start) > 0:
+        market = _market(schedule, curve)
+    elif curve is not None:
         missing.append("the market comparison needs a market price above zero")
     else:
         missing.append(
-            "the market comparison needs assumptions.market_gpu_hour and assumptions.market_decline"
+            "the market comparison needs a committed-term market price: "
+            "assumptions.market_gpu_hour (with market_decline) or market_curve"
         )
     return Breakeven(lessor, lessee, market, tuple(missing))
 
@@ -146,31 +170,36 @@ def _receipts(schedule: Schedule) -> list[Flow]:
 def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
     deal = schedule.deal
     inputs = deal.assumptions.lessor
-    assert inputs is not None and inputs.capex is not None
+    assert inputs is not None
     ccy = deal.ccy
-    capex = inputs.capex
-    opex = inputs.opex_monthly or money.ZERO
-    residual = inputs.residual or money.ZERO
-    notes = [
-        f"{name} not given: taken as zero"
-        for name, v in (("opex_monthly", inputs.opex_monthly), ("residual", inputs.residual))
-        if v is None
+    stack = cost_stack(deal)
+    end_value = residual(deal, stack, rate, MarketCurve.of(deal))
+    several = len({c.tranche for c in stack.capex}) > 1
+    capex_flows = [
+        Flow(
+            c.date,
+            -c.amount,
+            f"{'IT' if c.kind == 'it' else 'facility'} capex"
+            + (f" ({c.tranche})" if several else ""),
+            "capex",
+        )
+        for c in stack.capex
     ]
-    end = dates.next_day(deal.term_end)
-    capex_date = inputs.capex_date or deal.start
-    flows = [
-        Flow(capex_date, -capex, "capex", "capex"),
-        *_receipts(schedule),
-        *monthly_costs(deal, opex),
-    ]
-    if residual:
-        flows.append(Flow(end, residual, "residual", "residual"))
-    flows.sort(key=lambda f: f.date)
+    receipts = _receipts(schedule)
+    cash = sorted([*capex_flows, *receipts, *stack.opex], key=lambda f: f.date)
+    flows = list(cash)
+    if end_value.value:
+        flows.append(
+            Flow(end_value.on, end_value.value, f"residual ({end_value.basis})", "residual")
+        )
+    notes = [*stack.missing, *end_value.notes]
+    capex_date = stack.first_capex_date or deal.start
 
+    # Payback on cash: the end value is a valuation, never money received.
     timeline: list[tuple[date, Decimal, Decimal]] = []
     received = spent = money.ZERO
     payback: date | None = None
-    for day, day_flows in _by_date(flows):
+    for day, day_flows in _by_date(cash):
         for f in day_flows:
             if f.amount >= 0:
                 received += f.amount
@@ -180,7 +209,6 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
         # Paid back once receipts cover the capex: never before the capex is spent.
         if payback is None and day >= capex_date and received >= spent:
             payback = day
-    net = received - spent
     payback_months = None
     shortfall = None
     if payback is not None:
@@ -193,7 +221,7 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
             2,
         )
     else:
-        shortfall = -net
+        shortfall = spent - received
 
     npv = breakeven_monthly = None
     if rate is not None:
@@ -209,10 +237,15 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
     else:
         notes.append("NPV and breakeven payment need a discount rate")
     return Lessor(
-        capex=capex,
+        capex=stack.it_capex + stack.facility_capex,
         capex_date=capex_date,
-        opex_monthly=opex,
-        residual=residual,
+        it_capex=stack.it_capex,
+        facility_capex=stack.facility_capex,
+        opex_monthly=inputs.opex_monthly or money.ZERO,
+        opex_parts=stack.parts,
+        residual=end_value.value,
+        end_value=end_value,
+        years=_years(receipts, stack),
         rate=rate,
         flows=tuple(flows),
         payback_date=payback,
@@ -223,6 +256,24 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
         breakeven_monthly=breakeven_monthly,
         timeline=tuple(timeline),
         notes=tuple(notes),
+    )
+
+
+def _years(receipts: Iterable[Flow], stack: CostStack) -> tuple[YearLine, ...]:
+    """The lessor's deal by calendar year: revenue and costs as they fall, depreciation."""
+    revenue: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
+    opex: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
+    capex: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
+    for f in receipts:
+        revenue[f.date.year] += f.amount
+    for f in stack.opex:
+        opex[f.date.year] -= f.amount
+    for c in stack.capex:
+        capex[c.date.year] += c.amount
+    depreciation = dict(stack.depreciation)
+    years = sorted({*revenue, *opex, *capex, *depreciation})
+    return tuple(
+        YearLine(y, revenue[y], opex[y], depreciation.get(y, money.ZERO), capex[y]) for y in years
     )
 
 
@@ -316,61 +367,61 @@ def _lessee(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessee:
     )
 
 
-def _market(schedule: Schedule) -> Market:
+def _market(schedule: Schedule, curve: MarketCurve) -> Market:
+    """The lease's price per GPU-hour in service against the committed-term market's."""
     deal = schedule.deal
     a = deal.assumptions
-    assert a.market_gpu_hour is not None and a.market_decline is not None
     ccy = deal.ccy
-    m0, decline = a.market_gpu_hour, a.market_decline
     hours = term_hours(deal)
     total = schedule.total
+    after = dates.next_day(deal.term_end)
+    days = (after - deal.start).days
+    per_day = hours / days  # GPU-hours per GPU-day on the deal's hours basis (24 on actual)
     notes: list[str] = []
     figure = gpus_figure(deal)
     basis: str
-    if figure.value is not None:
+    at_start = curve.price(deal.start)
+    served = [t for t in capacity.tranches(deal) if t.gpus is not None]
+    if figure.value is not None and served:
         gpus, basis = figure.value, figure.basis
-        lease_price = total / (gpus * hours)
+        in_service = capacity.gpu_hours(deal, deal.start, deal.term_end) or money.ONE
+        lease_price = total / in_service
+        market_value = sum(
+            (
+                t.gpus * per_day * curve.area(t.first, dates.next_day(t.last))
+                for t in served
+                if t.gpus is not None and t.last >= t.first
+            ),
+            money.ZERO,
+        )
     else:
         # The count at which the lease starts at market: the Reflection deal's case.
-        gpus, basis = total / (m0 * hours), "implied"
-        lease_price = m0
+        gpus, basis = total / (at_start * hours), "implied"
+        lease_price = at_start
+        in_service = gpus * hours
+        market_value = gpus * per_day * curve.area(deal.start, after)
         notes.append(
             "GPU count unknown: implied at the starting market price, so the lease starts at market"
         )
-    # Prices follow the calendar from market_date (default: start), t in days since then.
-    anchor = a.market_date or deal.start
-    days = (dates.next_day(deal.term_end) - deal.start).days
-    t0 = (deal.start - anchor).days
-    t1 = t0 + days
-    if decline:
-        k = (money.ONE - decline).ln() / 365  # per day, negative
-        market_area = m0 * ((k * t1).exp() - (k * t0).exp()) / k  # price x days
-        market_at_start = m0 * (k * t0).exp()
-        market_at_end = m0 * (k * t1).exp()
-    else:
-        k = money.ZERO
-        market_area = m0 * days
-        market_at_start = market_at_end = m0
-    # GPU-hours per day on the deal's hours basis (24 on actual hours).
-    market_value = gpus * (hours / days) * market_area
-    below: date | None
-    if market_at_start < lease_price:
-        below = deal.start
-    elif decline and lease_price > 0:
-        # m0 * exp(k t) < lease_price  <=>  t > ln(lease_price / m0) / k
-        threshold = (lease_price / m0).ln() / k
-        day = int(threshold) + 1
-        below = anchor + timedelta(days=day) if day < t1 else None
-    else:
-        below = None
+    if a.on_demand_gpu_hour is not None:
+        listed = money.format_money(a.on_demand_gpu_hour, ccy)
+        notes.append(
+            f"on demand the same GPU-hour lists at {listed}: a reference only, since a "
+            "committed lease is compared with committed prices"
+        )
     return Market(
-        market_gpu_hour=m0,
-        market_decline=decline,
+        market_gpu_hour=money.round_to(at_start, 4),
+        market_decline=a.market_decline or money.ZERO,
         gpus=money.round_to(gpus, 0) if basis == "implied" else gpus,
         gpus_basis=basis,
         lease_gpu_hour=money.round_to(lease_price, 4),
-        below_market_from=below,
-        market_at_end=money.round_to(market_at_end, 4),
+        below_market_from=curve.first_below(lease_price, deal.start, after)
+        if lease_price > 0
+        else None,
+        market_at_end=money.round_to(curve.price(after), 4),
+        market_average_gpu_hour=money.round_to(market_value / in_service, 4)
+        if in_service
+        else money.round_to(at_start, 4),
         market_value=money.round_money(market_value, ccy),
         paid_above_market=money.round_money(total - market_value, ccy),
         notes=tuple(notes),

@@ -81,6 +81,13 @@ def _payback(a: Analysis) -> Reading:
     return _money(x.payback_months, "no payback within the term")
 
 
+def _end_value(a: Analysis) -> Reading:
+    x = a.breakeven.lessor
+    if x is None:
+        return None, NO_LESSOR
+    return x.residual, None
+
+
 def _unrecovered(a: Analysis) -> Reading:
     x = a.breakeven.lessor
     if x is None:
@@ -166,7 +173,8 @@ METRICS: dict[str, Metric] = {
         Metric("npv_lessor_walkaway", "Lessor NPV if the tenant walks away", "money", _walkaway),
         Metric("irr_lessor", "Lessor IRR", "rate", _irr),
         Metric("payback_months", "Lessor payback (months)", "months", _payback),
-        Metric("unrecovered_capex", "Lessor capex unrecovered", "money", _unrecovered),
+        Metric("unrecovered_capex", "Lessor capex unrecovered (cash)", "money", _unrecovered),
+        Metric("lessor_end_value", "Lessor's capacity at the end (value)", "money", _end_value),
         Metric("pv_lease", "Tenant: PV of leasing", "money", _lessee("pv_lease")),
         Metric(
             "lease_advantage",

@@ -77,18 +77,28 @@ def reported_checks(
             )
         )
     if rep.monthly is not None:
-        passed = _close(rep.monthly, sums.average_monthly, tolerance)
+        # A headline monthly fee is the average, or (for a ramp) the fee at full capacity.
+        computed = sums.average_monthly
+        run_rate = sums.run_rate
+        if run_rate is not None and not _close(rep.monthly, computed, tolerance):
+            computed = run_rate if _close(rep.monthly, run_rate, tolerance) else computed
+        passed = _close(rep.monthly, computed, tolerance)
         message = (
             f"reported monthly {fmt(rep.monthly)} differs from the computed average per month "
-            f"{fmt(sums.average_monthly)} by {_gap(rep.monthly, sums.average_monthly)} "
-            f"(tolerance {money.format_percent(tolerance)})"
+            f"{fmt(sums.average_monthly)} by {_gap(rep.monthly, sums.average_monthly)}"
+            + (
+                f" and from the fee at full capacity {fmt(sums.run_rate)}"
+                if sums.run_rate is not None and sums.run_rate != sums.average_monthly
+                else ""
+            )
+            + f" (tolerance {money.format_percent(tolerance)})"
         )
         out.append(
             _result(
                 "monthly",
                 passed,
                 rep.monthly,
-                sums.average_monthly,
+                computed,
                 Codes.REPORTED_MONTHLY,
                 ("reported", "monthly"),
                 message,
@@ -128,10 +138,16 @@ def reported_checks(
                     message,
                 )
             )
+    # Compare what the deal itself assumes (a block or its tranches' sum), never the
+    # reported figure that Deal.gpus falls back to, which would agree with itself.
     capacity = deal.capacity
+    stated = capacity is not None and (capacity.gpus is not None or bool(capacity.tranches))
+    powered = capacity is not None and (
+        capacity.power_mw is not None or any(t.power_mw is not None for t in capacity.tranches)
+    )
     for field, reported_value, assumed in (
-        ("gpus", rep.gpus, capacity.gpus if capacity else None),
-        ("power_mw", rep.power_mw, capacity.power_mw if capacity else None),
+        ("gpus", rep.gpus, deal.gpus if stated else None),
+        ("power_mw", rep.power_mw, deal.power_mw if powered else None),
     ):
         if reported_value is not None and assumed is not None:
             message = (

@@ -81,12 +81,12 @@ def apply(deal: Deal, scenario: Scenario) -> Applied:
     for field, wanted, block, what in needs:
         if wanted is not None and block is None:
             raise _fail(Codes.NEEDS_INPUT, f"{field} needs {what}, and the deal has none", (field,))
-    current = deal
+    current = _fixed_prepayments(deal)
     if scenario.set:
         data = _data(current)
         for path, value in scenario.set:
             _assign(data, path, value)
-            notes.append(f"set {path} = {value}")
+            notes.append(f"set {path} = {value}" if value is not None else f"cleared {path}")
         current = _validate(data)
     assumptions = {
         key: getattr(scenario, key)
@@ -115,6 +115,20 @@ def apply(deal: Deal, scenario: Scenario) -> Applied:
     return Applied(current, tuple(notes))
 
 
+def _fixed_prepayments(deal: Deal) -> Deal:
+    """The deal with each percent prepayment as the amount it came to at signing.
+
+    A prepayment is paid when the deal is signed: a scenario that scales or
+    cuts the payments does not change what was prepaid.
+    """
+    if not any(isinstance(p.amount, money.Percent) for p in deal.prepayments):
+        return deal
+    data = _data(deal)
+    amounts = prepayment_amounts(deal)
+    data["prepayments"] = [{**p, "amount": amounts[i]} for i, p in enumerate(data["prepayments"])]
+    return _validate(data)
+
+
 def _data(deal: Deal) -> dict[str, Any]:
     """The deal as plain data that validates back into the same deal."""
     data = as_data(deal)
@@ -129,8 +143,11 @@ def _validate(data: dict[str, Any]) -> Deal:
         raise ScenarioError(validation_issues(exc)) from None
 
 
-def _assign(data: dict[str, Any], path: str, value: str) -> None:
-    """Set ``payments[0].amount``-style ``path`` in ``data`` to ``value`` (text, parsed later)."""
+def _assign(data: dict[str, Any], path: str, value: str | None) -> None:
+    """Set ``payments[0].amount``-style ``path`` in ``data`` to ``value`` (text, parsed later).
+
+    ``None`` removes the field; a field that is already absent stays absent.
+    """
     try:
         steps = paths.parse(path)
     except FieldError as exc:
@@ -153,9 +170,14 @@ def _assign(data: dict[str, Any], path: str, value: str) -> None:
                 Codes.WRONG_TYPE, f"{path}: {paths.dotted(steps[:i])} holds no fields", where
             )
         if last:
-            target[step] = value
+            if value is None:
+                target.pop(step, None)
+            else:
+                target[step] = value
             return
         nxt = steps[i + 1]
+        if value is None and isinstance(step, str) and step not in target:
+            return  # nothing to clear under a block the deal does not have
         if isinstance(step, str) and step not in target:
             target[step] = [] if isinstance(nxt, int) else {}
         target = target[step]
@@ -174,6 +196,8 @@ def _with_end(data: dict[str, Any], end: date) -> None:
 
 def _delay(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[str, Any]:
     try:
+        if delay.tranche is not None:
+            return _tranche_delayed(deal, delay, notes)
         return _delayed(deal, delay, extend, notes)
     except (dates.DateOverflow, OverflowError):
         raise _fail(
@@ -236,9 +260,15 @@ def _delayed(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[s
     # A slip moves service, not what was already spent or the market's calendar.
     assumptions = data.get("assumptions", {})
     lessor = assumptions.get("lessor")
-    if lessor and "capex" in lessor and "capex_date" not in lessor:
+    if lessor and ("capex" in lessor or "capex_per_gpu" in lessor) and "capex_date" not in lessor:
         lessor["capex_date"] = deal.start
         notes.append(f"the lessor's capex stays on {deal.start}")
+    for tranche in (data.get("capacity") or {}).get("tranches", []):
+        delivered = tranche.get("delivered", deal.start)
+        tranche.setdefault("capex_date", delivered)
+        tranche["delivered"] = min(_shift(delivered, delay), end)
+        if "until" in tranche:
+            tranche["until"] = max(tranche["delivered"], min(_shift(tranche["until"], delay), end))
     if "market_gpu_hour" in assumptions and "market_date" not in assumptions:
         assumptions["market_date"] = deal.start
     term = data.get("termination")
@@ -249,6 +279,60 @@ def _delayed(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[s
             notes.append("the termination right can no longer be used within the term")
         else:
             term["not_before"] = not_before
+    return data
+
+
+def _tranche_delayed(deal: Deal, delay: Delay, notes: list[str]) -> dict[str, Any]:
+    """One tranche delivered later: its streams move with it, its capex stays where it was.
+
+    A tranche delivered after the term, or (with ``delivery.shortfall: drop``)
+    after the deadline and its grace, is dropped with its streams and capex:
+    the tenant does not take it, and the lessor is assumed to cancel it.
+    """
+    data = _data(deal)
+    tranches = (data.get("capacity") or {}).get("tranches", [])
+    names = [t.get("name", f"tranche-{i + 1}") for i, t in enumerate(tranches)]
+    if delay.tranche not in names:
+        have = ", ".join(names) or "none: the deal has one block of capacity"
+        raise _fail(
+            Codes.UNKNOWN_TRANCHE,
+            f"no tranche named {delay.tranche!r} to delay (the deal has: {have})",
+            ("capacity", "tranches"),
+        )
+    tranche = tranches[names.index(delay.tranche)]
+    delivered = tranche.get("delivered", deal.start)
+    moved = _shift(delivered, delay)
+    end = deal.term_end
+    d = deal.delivery
+    late = d is not None and moved > d.deadline + timedelta(days=d.grace_days)
+    if moved > end or (late and d is not None and d.shortfall == "drop"):
+        why = "after the term ends" if moved > end else "after the deadline and its grace"
+        notes.append(
+            f"delay {delay}: tranche {delay.tranche} would arrive {moved}, {why}: it is "
+            "dropped, with its streams and its capex"
+        )
+        tranches.remove(tranche)
+        data["payments"] = [p for p in data["payments"] if p.get("tranche") != delay.tranche]
+        if not data["payments"]:
+            raise _fail(
+                Codes.OUTSIDE_TERM, f"dropping {delay.tranche} leaves no payment", ("payments",)
+            )
+        if not tranches:
+            data.pop("capacity", None)
+        return data
+    tranche.setdefault("capex_date", delivered)
+    tranche["delivered"] = moved
+    if "until" in tranche:
+        tranche["until"] = max(moved, tranche["until"])
+    for stream in data["payments"]:
+        if stream.get("tranche") == delay.tranche:
+            stream["from"] = max(moved, _shift(stream.get("from", deal.start), delay))
+            if stream["from"] > stream.get("until", end):
+                stream["until"] = stream["from"]
+    notes.append(
+        f"delay {delay}: tranche {delay.tranche} delivered {moved} instead of {delivered}, "
+        "its streams with it; its capex stays where it was"
+    )
     return data
 
 
@@ -307,6 +391,16 @@ def _truncate(deal: Deal, last: date, fee: Decimal | None, notes: list[str]) -> 
         if adj.get("until", last) > last:
             adj["until"] = last
     data.pop("termination", None)
+    capacity = data.get("capacity") or {}
+    kept = [t for t in capacity.get("tranches", []) if t.get("delivered", deal.start) <= last]
+    for tranche in kept:
+        if tranche.get("until", last) > last:
+            tranche["until"] = last
+    if capacity.get("tranches") and len(kept) < len(capacity["tranches"]):
+        notes.append("the tranches that would have been delivered after the end drop out")
+        capacity["tranches"] = kept
+        if not kept:
+            data.pop("capacity")
     _rebase_residuals(deal, data, last, notes)
     _credit_as_agreed(deal, data, last, notes)
     return data
@@ -352,7 +446,8 @@ def _rebase_residuals(deal: Deal, data: dict[str, Any], last: date, notes: list[
         ("lessee", "buy_capex", "buy_residual"),
     ):
         block = assumptions.get(side)
-        if not block or capex_key not in block:
+        # Only a fixed residual is re-based: one valued at the market follows the new end.
+        if not block or capex_key not in block or (side == "lessor" and residual_key not in block):
             continue
         capex, residual = block[capex_key], block.get(residual_key, money.ZERO)
         value = money.round_money(capex - (capex - residual) * used / full, deal.ccy)
@@ -409,14 +504,61 @@ def _delivered(deal: Deal, share: Decimal, notes: list[str]) -> dict[str, Any]:
         )
         return _truncate(deal, last, None, notes)
     data = _data(deal)
+    # Per-GPU-hour streams follow the capacity delivered; the others scale with the share.
     data.setdefault("adjustments", []).append(
-        {"name": "delivered share", "factor": share, "from": max(cutoff, deal.start)}
+        {
+            "name": "delivered share",
+            "factor": share,
+            "from": max(cutoff, deal.start),
+            "per_gpu_hour": False,
+        }
     )
+    _deliver_share(deal, data, share, max(cutoff, deal.start))
     notes.append(
         f"delivered {money.format_percent(share)}: payments for periods from {cutoff} scale "
-        "with the share delivered"
+        "with the share delivered, and so does the capacity in service, so each GPU-hour "
+        "delivered is priced as before; the lessor's capex is unchanged"
     )
     return data
+
+
+def _deliver_share(deal: Deal, data: dict[str, Any], share: Decimal, cutoff: date) -> None:
+    """The capacity from ``cutoff`` is ``share`` of each tranche; the rest retires the day before.
+
+    One block of capacity becomes tranches for this: ``capacity`` (what is
+    delivered) and ``capacity-undelivered`` (in service until the cutoff).
+    """
+    if deal.gpus is None and deal.power_mw is None:
+        return
+    capacity = data.setdefault("capacity", {})
+    if not capacity.get("tranches"):
+        # The block as the deal counts it: capacity's figures, or else the reported ones.
+        for key in ("gpus", "power_mw"):
+            capacity.pop(key, None)
+        whole = {k: v for k, v in (("gpus", deal.gpus), ("power_mw", deal.power_mw)) if v}
+        capacity["tranches"] = [{"name": "capacity", **whole}]
+    out = []
+    for i, tranche in enumerate(capacity["tranches"]):
+        name = tranche.get("name", f"tranche-{i + 1}")
+        tranche["name"] = name
+        gpus, power = tranche.get("gpus"), tranche.get("power_mw")
+        kept = {**tranche}
+        rest = {"name": f"{name}-undelivered", "until": cutoff - dates.ONE_DAY}
+        if "delivered" in tranche:
+            rest["delivered"] = tranche["delivered"]
+        if gpus is not None:
+            kept["gpus"] = max(1, int(money.round_to(gpus * share, 0)))
+            if gpus - kept["gpus"] > 0:
+                rest["gpus"] = gpus - kept["gpus"]
+        if power is not None:
+            kept["power_mw"] = power * share
+            if power * (1 - share) > 0:
+                rest["power_mw"] = power * (1 - share)
+        out.append(kept)
+        in_service_before = tranche.get("delivered", deal.start) < cutoff
+        if in_service_before and ("gpus" in rest or "power_mw" in rest):
+            out.append(rest)
+    capacity["tranches"] = out
 
 
 def sla_credit(deal: Deal, uptime: Decimal) -> Decimal:

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Literal
 
 from computelease import dates, money
+from computelease.core import capacity
 from computelease.errors import Codes, FieldError
 from computelease.models import STEP_MONTHS, Deal, PaymentStream
 
@@ -233,11 +234,12 @@ def build_schedule(deal: Deal, *, with_options: bool = False) -> Schedule:
 def _capped_rows(deal: Deal, with_options: bool) -> tuple[list[_Draft], Decimal, date | None]:
     """Every stream's rows merged by date, the total before the cap, and where the cap binds."""
     rows: list[_Draft] = []
-    factors = _Adjustments(deal)
+    factors = {kind: _Adjustments(deal, per_gpu_hour=kind) for kind in (False, True)}
     for index, stream in enumerate(deal.payments):
         if stream.option and not with_options:
             continue
-        rows.extend(_stream_rows(deal, index, stream, factors))
+        lookup = factors[stream.per_gpu_hour is not None]
+        rows.extend(_stream_rows(deal, index, stream, lookup))
     # Merge streams by date; sorted() is stable, so within a date the file's order holds.
     rows.sort(key=lambda r: r.date)
     scheduled_total = sum((r.scheduled for r in rows), money.ZERO)
@@ -322,10 +324,12 @@ class _Adjustments:
     rows and adjustments cost their sum, not their product.
     """
 
-    def __init__(self, deal: Deal) -> None:
+    def __init__(self, deal: Deal, *, per_gpu_hour: bool = False) -> None:
         self.term_end = deal.term_end
         spans = [
-            (a.from_ or deal.start, a.until or self.term_end, a.factor) for a in deal.adjustments
+            (a.from_ or deal.start, a.until or self.term_end, a.factor)
+            for a in deal.adjustments
+            if a.per_gpu_hour or not per_gpu_hour
         ]
         self.bounds = sorted(
             {first for first, _, _ in spans}
@@ -348,20 +352,19 @@ class _Adjustments:
 def _period_amount(deal: Deal, stream: PaymentStream, period: Period, step: int) -> Decimal:
     """The period's amount before escalation, prorated if the period is cut short.
 
-    A per-GPU-hour stream bills the hours of the days covered: actual days x
-    24, or on the 730-hour basis 730 an hour per calendar month covered, a
-    part month by its days (as unit economics count the term's hours).
+    A per-GPU-hour stream bills the GPU-hours in service in the period (of
+    its tranche, if it names one): actual days x 24, or on the 730-hour basis
+    730 an hour per calendar month covered, a part month by its days (as unit
+    economics count them). A tranche not yet delivered is not billed.
     """
     if stream.amount is not None:
         if period.fraction is None:
             return stream.amount
         return stream.amount * period.fraction
-    assert stream.per_gpu_hour is not None and deal.gpus is not None  # checked by the model
-    if deal.assumptions.hours_basis == "730":
-        hours = 730 * dates.month_span(period.start, period.end).months
-    else:
-        hours = Decimal(period.days * 24)
-    return stream.per_gpu_hour * deal.gpus * hours
+    assert stream.per_gpu_hour is not None  # the model requires one of the two
+    billed = capacity.gpu_hours(deal, period.start, period.end, stream.tranche)
+    assert billed is not None  # the model requires GPUs for a per-GPU-hour stream
+    return stream.per_gpu_hour * billed
 
 
 def _apply_cap(rows: list[_Draft], cap: Decimal) -> date | None:

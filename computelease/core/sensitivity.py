@@ -65,6 +65,8 @@ class Axis:
 class Cell:
     value: Decimal | None
     why: str | None
+    #: The cap cut the payments in this cell: the figures cannot rise past it.
+    capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,4 +199,4 @@ def _cell(base: Analysis, metric: Metric, fields: dict[str, Any]) -> Cell:
     except ValidationError as exc:  # an override's value the scenario refuses
         return Cell(None, "; ".join(issue.message for issue in validation_issues(exc)))
     value, why = metric.read(analysis)
-    return Cell(value, why)
+    return Cell(value, why, analysis.base.schedule.cap_date is not None)

@@ -39,6 +39,8 @@ class Totals:
     days: int
     months: Decimal
     average_monthly: Decimal
+    #: The largest monthly fee in any month of full periods: a ramp deal's fee at full capacity.
+    run_rate: Decimal | None
     by_year: tuple[tuple[int, Decimal], ...]
     by_quarter: tuple[tuple[str, Decimal], ...]
 
@@ -46,7 +48,9 @@ class Totals:
 @money.exact
 def totals(schedule: Schedule) -> Totals:
     deal = schedule.deal
-    span = dates.month_span(deal.start, deal.term_end)
+    # With options, the term runs to the last day an option (an extension) covers.
+    last = deal.last_day_with_options if schedule.with_options else deal.term_end
+    span = dates.month_span(deal.start, last)
     exact_months = span.months
     by_year: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
     by_quarter: dict[str, Decimal] = defaultdict(lambda: money.ZERO)
@@ -67,12 +71,34 @@ def totals(schedule: Schedule) -> Totals:
             for r in schedule.rows
             if r.kind == "payment" and not r.amount and not r.credit and r.cap_cut
         ),
-        days=dates.days_inclusive(deal.start, deal.term_end),
+        days=dates.days_inclusive(deal.start, last),
         months=money.round_to(exact_months, MONTH_PLACES),
         average_monthly=money.round_money(schedule.total / exact_months, deal.ccy),
+        run_rate=_run_rate(schedule),
         by_year=tuple(sorted(by_year.items())),
         by_quarter=tuple(sorted(by_quarter.items())),
     )
+
+
+def _run_rate(schedule: Schedule) -> Decimal | None:
+    """The highest month of fees: each full period's payment spread over its months, summed.
+
+    Payments as scheduled (before a cap or a prepayment's credit), options
+    excluded; None when no period is whole.
+    """
+    months: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
+    for row in schedule.rows:
+        if row.kind != "payment" or row.option or row.period_start is None:
+            continue
+        if row.fraction is not None or row.period_end is None:
+            continue
+        span = dates.month_span(row.period_start, row.period_end).whole or 1
+        first = row.period_start.year * 12 + row.period_start.month
+        for k in range(span):
+            months[first + k] += row.scheduled / span
+    if not months:
+        return None
+    return money.round_money(max(months.values()), schedule.deal.ccy)
 
 
 @dataclass(frozen=True, slots=True)

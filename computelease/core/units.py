@@ -1,10 +1,10 @@
 """Unit economics: what a deal costs per GPU-hour and per kW-month.
 
-Hours cover the whole term: actual days x 24 by default, or 730 hours a
-month (8,760 / 12, the convention of cloud price lists) with
-``assumptions.hours_basis: 730``. Every figure says whether it was reported,
-computed, or assumed, and a figure that cannot be computed says which input
-it lacks.
+Hours are those of the capacity in service (a tranche counts from its
+delivery): actual days x 24 by default, or 730 hours a month (8,760 / 12,
+the convention of cloud price lists) with ``assumptions.hours_basis: 730``.
+Every figure says whether it was reported, computed, or assumed, and a
+figure that cannot be computed says which input it lacks.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from computelease import dates, money
+from computelease import money
+from computelease.core import capacity
+from computelease.core.capacity import InService
+from computelease.core.market import MarketCurve
 from computelease.core.totals import Totals
 from computelease.models import Deal
 
@@ -44,19 +47,19 @@ class UnitEconomics:
     premium_to_market: Figure
     power_mw: Figure
     price_per_kw_month: Figure
+    #: The capacity as it comes into service (one block, or each tranche).
+    tranches: tuple[InService, ...] = ()
 
 
 def term_hours(deal: Deal) -> Decimal:
     """Hours in the term on the deal's hours basis."""
-    if deal.assumptions.hours_basis == "730":
-        return 730 * dates.month_span(deal.start, deal.term_end).months
-    return Decimal(24 * dates.days_inclusive(deal.start, deal.term_end))
+    return capacity.hours(deal, deal.start, deal.term_end)
 
 
 def gpus_figure(deal: Deal) -> Figure:
-    """The GPU count with its basis: reported when ``reported.gpus`` says so."""
+    """GPUs at full delivery, with the basis: reported when ``reported.gpus`` says so."""
     rep = deal.reported.gpus if deal.reported else None
-    count = deal.capacity.gpus if deal.capacity and deal.capacity.gpus else rep
+    count = deal.gpus
     if count is None:
         return Figure(None, "assumed", "no GPU count: set capacity.gpus")
     return Figure(Decimal(count), "reported" if rep == count else "assumed")
@@ -64,26 +67,31 @@ def gpus_figure(deal: Deal) -> Figure:
 
 @money.exact
 def unit_economics(deal: Deal, sums: Totals) -> UnitEconomics:
-    """Prices per GPU-hour and kW-month of the base total over the whole term."""
+    """Prices per GPU-hour and per kW-month of the base total, over the capacity in service.
+
+    A tranche delivered late adds its GPU-hours only from its delivery, so
+    each GPU-hour is priced as the deal bills it.
+    """
     hours = term_hours(deal)
     gpus = gpus_figure(deal)
     total = sums.total
     a = deal.assumptions
+    curve = MarketCurve.of(deal)
     market = (
-        Figure(a.market_gpu_hour, "assumed")
-        if a.market_gpu_hour is not None
+        Figure(money.round_to(curve.price(deal.start), PRICE_PLACES), "assumed")
+        if curve is not None
         else Figure(None, "assumed", "no market price: set assumptions.market_gpu_hour")
     )
 
     exact_price: Decimal | None = None
-    if gpus.value is not None:
-        count = gpus.value * hours
-        exact_price = total / count
-        gpu_hours = Figure(count, "computed")
+    in_service = capacity.gpu_hours(deal, deal.start, deal.term_end)
+    if gpus.value is not None and in_service:
+        exact_price = total / in_service
+        gpu_hours = Figure(in_service, "computed")
         price = Figure(money.round_to(exact_price, PRICE_PLACES), "computed")
     else:
-        gpu_hours = Figure(None, "computed", gpus.note)
-        price = Figure(None, "computed", gpus.note)
+        gpu_hours = Figure(None, "computed", gpus.note or "no GPU in service in the term")
+        price = Figure(None, "computed", gpu_hours.note)
 
     if market.value:
         implied = Figure(money.round_to(total / (market.value * hours), 0), "computed")
@@ -96,13 +104,11 @@ def unit_economics(deal: Deal, sums: Totals) -> UnitEconomics:
         premium = Figure(None, "computed", price.note or market.note or "the market price is zero")
 
     power = _power_figure(deal)
-    if power.value is not None:
-        months = dates.month_span(deal.start, deal.term_end).months
-        per_kw = Figure(
-            money.round_to(total / (power.value * 1000 * months), PRICE_PLACES), "computed"
-        )
+    kw_months = capacity.kw_months(deal, deal.start, deal.term_end)
+    if power.value is not None and kw_months:
+        per_kw = Figure(money.round_to(total / kw_months, PRICE_PLACES), "computed")
     else:
-        per_kw = Figure(None, "computed", power.note)
+        per_kw = Figure(None, "computed", power.note or "no power in service in the term")
 
     return UnitEconomics(
         hours_basis=a.hours_basis,
@@ -115,12 +121,13 @@ def unit_economics(deal: Deal, sums: Totals) -> UnitEconomics:
         premium_to_market=premium,
         power_mw=power,
         price_per_kw_month=per_kw,
+        tranches=capacity.tranches(deal),
     )
 
 
 def _power_figure(deal: Deal) -> Figure:
     rep = deal.reported.power_mw if deal.reported else None
-    mw = deal.capacity.power_mw if deal.capacity and deal.capacity.power_mw else rep
+    mw = deal.power_mw
     if mw is None:
         return Figure(None, "assumed", "no power figure: set capacity.power_mw")
     return Figure(mw, "reported" if rep == mw else "assumed")

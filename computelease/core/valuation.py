@@ -12,9 +12,10 @@ Present values are summed unrounded and rounded once at the end, so the total
 matches XNPV to the cent; each row's present value is rounded on its own and
 the rows may differ from the total by a few cents.
 
-The IRR is an approximation found by iteration in binary floats (bisection on
-a bracket, to 1e-10); it is labelled as one and reports honestly when the
-flows change sign more than once or no root exists.
+The IRR is found by iteration in binary floats, every root in the search
+range bracketed (at turning points too) and refined by bisection to within
+1e-10; when the flows change sign more than once and several rates zero the
+NPV, all of them are reported and none is called the IRR.
 """
 
 from __future__ import annotations
@@ -145,75 +146,99 @@ def value_rows(
 
 @dataclass(frozen=True)
 class Irr:
-    """An internal rate of return, found by iteration: an approximation, labelled so.
+    """An internal rate of return, found to within 1e-10 (see :data:`IRR_TOLERANCE`).
 
-    ``rate`` is ``None`` when no root was found; ``note`` says why, and says
-    so too when the flows change sign more than once (several rates may then
-    zero the NPV, and ``roots`` lists those found).
+    ``rate`` is ``None`` unless exactly one rate zeroes the NPV; ``roots``
+    lists every one found in the search range, and ``note`` says why there is
+    no single rate (none, or several when the flows change sign more than once).
     """
 
     rate: Decimal | None
-    approximate: bool
     roots: tuple[Decimal, ...]
     sign_changes: int
     note: str | None
 
 
-def xirr(flows: Sequence[Flow]) -> Irr:
-    """The annual rate at which the XNPV of ``flows`` is zero (Excel's XIRR convention).
+#: The search range of the IRR, as rates a year, and how finely it is cut (in ln(1 + rate)).
+IRR_LOW, IRR_HIGH, IRR_CELLS = -0.99, 10_000.0, 400
 
-    Flows are netted by date; the rate is searched on a grid of brackets from
-    -99% to +1,000,000% a year and refined by bisection to 1e-10.
+
+def xirr(flows: Sequence[Flow]) -> Irr:
+    """Every annual rate at which the XNPV of ``flows`` is zero (Excel's XIRR convention).
+
+    Flows are netted by date. The NPV is a sum of exponentials in
+    x = ln(1 + rate), searched from -99% to +1,000,000% a year in 400 cells:
+    a cell where the NPV changes sign holds a root; a cell where it does not
+    but its slope does holds a turning point, found by bisection on the
+    slope, and if the NPV crosses zero there the cell holds two roots, one
+    each side. Every root is refined by bisection to within 1e-10. One rate
+    is reported as the IRR only when it is the only one.
     """
     by_date: dict[date, float] = {}
     for f in flows:
         by_date[f.date] = by_date.get(f.date, 0.0) + float(f.amount)
     days = sorted(by_date)
     if not days:
-        return Irr(None, True, (), 0, "no cash flows")
+        return Irr(None, (), 0, "no cash flows")
     first = days[0]
     times = [(d - first).days / 365.0 for d in days]
     amounts = [by_date[d] for d in days]
     signs = [a > 0 for a in amounts if a != 0]
     changes = sum(1 for a, b in itertools.pairwise(signs) if a != b)
     if changes == 0:
-        return Irr(None, True, (), 0, "the cash flows never change sign, so there is no IRR")
+        return Irr(None, (), 0, "the cash flows never change sign, so there is no IRR")
 
     def npv(rate: float) -> float:
-        # Scaled by log to stay finite for rates near -100% and far-out flows.
-        base = math.log1p(rate)
-        total = 0.0
-        for t, a in zip(times, amounts, strict=True):
-            exponent = -t * base
-            if exponent > 700:
-                return math.copysign(math.inf, a) if a else 0.0
-            total += a * math.exp(exponent)
-        return total
+        return _sum_exp(times, amounts, math.log1p(rate))
 
-    grid = [-0.99, -0.9, -0.75, -0.5, -0.25, -0.1, 0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0]
-    grid += [2.0, 5.0, 10.0, 100.0, 1000.0, 10000.0]
-    roots: list[float] = []
-    previous = npv(grid[0])
-    for low, high in itertools.pairwise(grid):
-        current = npv(high)
-        if previous == 0:
-            roots.append(low)
-        elif previous * current < 0:
-            roots.append(_bisect(npv, low, high, previous))
-        previous = current
-    if previous == 0:
-        roots.append(grid[-1])
-    decimals = tuple(money.round_to(Decimal(repr(r)), 10) for r in roots)
-    note = None
-    if changes > 1:
-        note = (
-            f"the cash flows change sign {changes} times, so more than one rate may zero the NPV"
-            + (f"; found {len(roots)}" if roots else "")
+    def slope(rate: float) -> float:
+        # d NPV / d ln(1 + rate): the same sum with each flow times -t.
+        return _sum_exp(
+            times, [-t * a for t, a in zip(times, amounts, strict=True)], math.log1p(rate)
         )
-    if not roots:
+
+    lo, hi = math.log1p(IRR_LOW), math.log1p(IRR_HIGH)
+    grid = [math.expm1(lo + (hi - lo) * i / IRR_CELLS) for i in range(IRR_CELLS + 1)]
+    values = [npv(r) for r in grid]
+    roots: list[float] = []
+    for (low, f_low), (high, f_high) in itertools.pairwise(zip(grid, values, strict=True)):
+        if f_low == 0:
+            roots.append(low)
+        elif f_low * f_high < 0:
+            roots.append(_bisect(npv, low, high, f_low))
+        elif f_high != 0 and slope(low) * slope(high) < 0:
+            turn = _bisect(slope, low, high, slope(low))
+            f_turn = npv(turn)
+            if f_turn == 0:
+                roots.append(turn)
+            elif f_turn * f_low < 0:
+                roots += [_bisect(npv, low, turn, f_low), _bisect(npv, turn, high, f_turn)]
+    if values[-1] == 0:
+        roots.append(grid[-1])
+    decimals = tuple(dict.fromkeys(money.round_to(Decimal(repr(r)), 10) for r in roots))
+    note = None
+    if len(decimals) > 1:
+        note = (
+            f"the cash flows change sign {changes} times and {len(decimals)} rates zero the NPV; "
+            "no one of them is the IRR"
+        )
+    elif changes > 1:
+        note = f"the cash flows change sign {changes} times; one rate zeroes the NPV"
+    if not decimals:
         missing = "no rate between -99% and 1,000,000% a year zeroes the NPV"
-        return Irr(None, True, (), changes, f"{note}; {missing}" if note else missing)
-    return Irr(decimals[0] if len(roots) == 1 else None, True, decimals, changes, note)
+        return Irr(None, (), changes, f"{note}; {missing}" if note else missing)
+    return Irr(decimals[0] if len(decimals) == 1 else None, decimals, changes, note)
+
+
+def _sum_exp(times: Sequence[float], amounts: Sequence[float], base: float) -> float:
+    """Sum of a x exp(-t x base), kept finite for rates near -100% and far-out flows."""
+    total = 0.0
+    for t, a in zip(times, amounts, strict=True):
+        exponent = -t * base
+        if exponent > 700:
+            return math.copysign(math.inf, a) if a else 0.0
+        total += a * math.exp(exponent)
+    return total
 
 
 def _bisect(f: Callable[[float], float], low: float, high: float, f_low: float) -> float:

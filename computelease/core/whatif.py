@@ -49,6 +49,7 @@ SCENARIO_METRICS = (
     "irr_lessor",
     "payback_months",
     "unrecovered_capex",
+    "lessor_end_value",
     "pv_lease",
     "lease_advantage",
     "price_per_gpu_hour",

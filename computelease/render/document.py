@@ -20,6 +20,7 @@ from computelease import money
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.breakeven import Breakeven, Lessee, Lessor, Market
+from computelease.core.capacity import InService
 from computelease.core.metrics import Metric, MetricKind
 from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, DealReport
@@ -245,16 +246,37 @@ def unit_lines(a: Analysis, fmt: Fmt) -> tuple[Line, ...]:
         (f"GPU-hours ({hours})", u.gpu_hours, fmt.big_count(u.gpu_hours.value)),
         ("Price per GPU-hour", u.price_per_gpu_hour, fmt.price(u.price_per_gpu_hour.value)),
         ("Market price per GPU-hour", u.market_gpu_hour, fmt.price(u.market_gpu_hour.value)),
-        ("GPUs at the market price", u.implied_gpus, fmt.count(u.implied_gpus.value)),
-        ("Price against the market", u.premium_to_market, premium_text(u.premium_to_market.value)),
+        ("GPUs the total rents at market", u.implied_gpus, fmt.count(u.implied_gpus.value)),
+        (
+            "Price against market at start",
+            u.premium_to_market,
+            premium_text(u.premium_to_market.value),
+        ),
         (
             "Power",
             u.power_mw,
-            f"{u.power_mw.value:,f} MW" if u.power_mw.value is not None else "",
+            f"{money.format_quantity(u.power_mw.value)} MW" if u.power_mw.value is not None else "",
         ),
         ("Price per kW-month", u.price_per_kw_month, fmt.price(u.price_per_kw_month.value)),
     ]
-    return tuple((label, *_figure(fig, text)) for label, fig, text in rows)
+    out = [(label, *_figure(fig, text)) for label, fig, text in rows]
+    if len(u.tranches) > 1:
+        out.insert(1, ("Tranches", tranches_text(u.tranches, fmt), "assumed"))
+    return tuple(out)
+
+
+def tranches_text(tranches: Sequence[InService], fmt: Fmt) -> str:
+    """``phase-1: 27,500 GPUs, 75 MW, in service 2025-11-01 to 2030-10-31; phase-2: ...``."""
+    parts = []
+    for t in tranches:
+        size = ", ".join(
+            [
+                *([f"{fmt.count(t.gpus)} GPUs"] if t.gpus is not None else []),
+                *([f"{money.format_quantity(t.power_mw)} MW"] if t.power_mw is not None else []),
+            ]
+        )
+        parts.append(f"{safe(t.name)}: {size}, in service {t.first} to {t.last}")
+    return "; ".join(parts)
 
 
 CHECK_NAMES = {
@@ -308,17 +330,48 @@ def _verdict(y: Lessee, fmt: Fmt) -> str:
     return f"{side}, by {fmt.money(y.saving)} in PV"
 
 
+def cost_lines(x: Lessor, fmt: Fmt) -> list[Line]:
+    """The lessor's costs the returns rest on: capex by kind, running costs by part, end value."""
+    capex = f"{fmt.money(x.capex)} from {x.capex_date}"
+    if x.facility_capex:
+        capex += f" (IT {fmt.money(x.it_capex)}, facility {fmt.money(x.facility_capex)})"
+    lines: list[Line] = [("Lessor capex", capex, "assumed")]
+    running = sum((amount for _, amount in x.opex_parts), money.ZERO)
+    if x.opex_parts:
+        parts = ", ".join(f"{part} {fmt.money(amount)}" for part, amount in x.opex_parts)
+        lines.append(
+            ("Lessor running costs", f"{fmt.money(running)} over the term: {parts}", "assumed")
+        )
+    else:
+        lines.append(("Lessor running costs", "none given", "assumed"))
+    lines.append(("Lessor's capacity at the end", residual_text(x, fmt), x.end_value.basis))
+    return lines
+
+
+def residual_text(x: Lessor, fmt: Fmt) -> str:
+    r = x.end_value
+    if r.basis == "fixed":
+        return f"{fmt.money(r.value)}, fixed, on {r.on}"
+    if r.basis == "market":
+        text = (
+            f"{fmt.money(r.value)} on {r.on}: the IT re-let at the market from {r.relet_from}, "
+            f"{fmt.money(r.it_value)}"
+        )
+        return text + (
+            f", and the facility's book value {fmt.money(r.facility_value)}"
+            if r.facility_value
+            else ""
+        )
+    return f"{fmt.money(r.value)}" + (" (the facility's book value)" if r.facility_value else "")
+
+
 def breakeven_summary(b: Breakeven, fmt: Fmt) -> tuple[Line, ...]:
-    """The few lines of breakeven that ``lease calc`` shows; ``lease breakeven`` has the rest."""
+    """The lines of breakeven that ``lease calc`` shows, with the costs they rest on."""
     lines: list[Line] = []
     if b.lessor is not None:
         x = b.lessor
-        payback = (
-            f"{x.payback_date}"
-            if x.payback_date
-            else f"not within the term ({fmt.money(x.shortfall)} short)"
-        )
-        lines.append(("Lessor payback", payback, "computed"))
+        lines += cost_lines(x, fmt)
+        lines.append(("Lessor payback (cash)", _payback_text(x, fmt), "computed"))
         if x.npv is not None:
             lines.append(("Lessor NPV", fmt.money(x.npv), "computed"))
         lines.append(("Lessor IRR", irr_text(x), "computed"))
@@ -327,6 +380,16 @@ def breakeven_summary(b: Breakeven, fmt: Fmt) -> tuple[Line, ...]:
     if b.market is not None:
         lines.append(_market_line(b.market, fmt, "Paid {} a falling market"))
     return tuple(lines)
+
+
+def _payback_text(x: Lessor, fmt: Fmt) -> str:
+    if x.payback_date is not None:
+        months = money.decimal_text(x.payback_months or money.ZERO)
+        return f"{x.payback_date} ({months} months)"
+    return (
+        f"not within the term: {fmt.money(x.shortfall)} of cash short, against "
+        f"{fmt.money(x.residual)} that the capacity is worth at the end"
+    )
 
 
 def _market_line(z: Market, fmt: Fmt, label: str) -> Line:
@@ -353,14 +416,9 @@ def deal_document(report: DealReport, options: RenderOptions) -> Document:
     summary = breakeven_summary(a.breakeven, fmt)
     if summary:
         sections.append(Figures("Breakeven", summary))
-    return Document(
-        title,
-        subtitle,
-        banner,
-        tuple(sections),
-        (*a.notes, *a.breakeven.missing),
-        a.conventions,
-    )
+    blocks = (a.breakeven.lessor, a.breakeven.lessee, a.breakeven.market)
+    notes = (*a.notes, *a.breakeven.missing, *(n for b in blocks if b is not None for n in b.notes))
+    return Document(title, subtitle, banner, tuple(sections), notes, a.conventions)
 
 
 def calc(report: CalcReport, options: RenderOptions) -> tuple[Document, ...]:
@@ -447,28 +505,47 @@ def schedule(result: ScheduleResult, options: RenderOptions) -> Document:
 
 def lessor_lines(x: Lessor, fmt: Fmt) -> tuple[Line, ...]:
     lines: list[Line] = [
-        (f"Capex (on {x.capex_date})", fmt.money(x.capex), "assumed"),
-        ("Opex per month", fmt.money(x.opex_monthly), "assumed"),
-        ("Residual (day after the term)", fmt.money(x.residual), "assumed"),
+        (f"Capex (from {x.capex_date})", fmt.money(x.capex), "assumed"),
     ]
-    if x.payback_date is not None:
-        lines.append(
-            (
-                "Payback",
-                f"{x.payback_date} ({money.decimal_text(x.payback_months or money.ZERO)} months)",
-                "computed",
-            )
-        )
-    else:
-        lines.append(
-            ("Payback", f"not within the term: {fmt.money(x.shortfall)} short", "computed")
-        )
+    if x.facility_capex:
+        lines.append(("  IT (systems, network, storage)", fmt.money(x.it_capex), "assumed"))
+        lines.append(("  facility (built)", fmt.money(x.facility_capex), "assumed"))
+    lines.extend(
+        (f"Running costs: {part}", fmt.money(amount), "assumed") for part, amount in x.opex_parts
+    )
+    lines.append(("Capacity at the end", residual_text(x, fmt), x.end_value.basis))
+    lines.append(("Payback (cash)", _payback_text(x, fmt), "computed"))
     if x.npv is not None and x.rate is not None:
         lines.append((f"NPV at {money.format_percent(x.rate)}", fmt.money(x.npv), "computed"))
     lines.append(("IRR (XIRR)", irr_text(x), "computed"))
     if x.breakeven_monthly is not None:
         lines.append(("Breakeven monthly payment", fmt.money(x.breakeven_monthly), "computed"))
     return tuple(lines)
+
+
+def years_grid(x: Lessor, fmt: Fmt) -> Grid:
+    """The lessor's deal by calendar year: revenue, costs, EBITDA, depreciation, EBIT, cash."""
+    columns = ("Year", "Revenue", "Opex", "EBITDA", "Depreciation", "EBIT", "Capex", "Cash")
+    rows = tuple(
+        (
+            str(y.year),
+            fmt.money(y.revenue),
+            fmt.money(y.opex),
+            fmt.money(y.ebitda),
+            fmt.money(y.depreciation),
+            fmt.money(y.ebit),
+            fmt.money(y.capex),
+            fmt.money(y.cash),
+        )
+        for y in x.years
+    )
+    return Grid(
+        "Lessor by year (as the money falls; depreciation straight-line)",
+        columns,
+        rows,
+        frozenset(range(1, len(columns))),
+        keep_width=True,
+    )
 
 
 def lessee_lines(y: Lessee, fmt: Fmt) -> tuple[Line, ...]:
@@ -495,6 +572,7 @@ def market_lines(z: Market, fmt: Fmt) -> tuple[Line, ...]:
         ("Market price per GPU-hour at start", fmt.price(z.market_gpu_hour), "assumed"),
         ("Market decline per year", money.format_percent(z.market_decline), "assumed"),
         ("Market price at the end", fmt.price(z.market_at_end), "computed"),
+        ("Market price averaged over the term", fmt.price(z.market_average_gpu_hour), "computed"),
         ("GPUs", fmt.count(z.gpus), z.gpus_basis),
         ("Lease price per GPU-hour", fmt.price(z.lease_gpu_hour), "computed"),
         ("Market below the lease price from", below, "computed"),
@@ -560,6 +638,8 @@ def breakeven(result: BreakevenResult, options: RenderOptions) -> Document:
     sections: list[Section] = []
     if b.lessor is not None:
         sections.append(Figures("Lessor", lessor_lines(b.lessor, fmt)))
+        if b.lessor.years:
+            sections.append(years_grid(b.lessor, fmt))
         drawn = chart(b.lessor, fmt)
         if drawn:
             sections.append(Preformatted(drawn))
@@ -706,9 +786,20 @@ def sensitivity(grid: SensitivityGrid, options: RenderOptions) -> Document:
             if cell.value is None:
                 where = f"{label}, {heads[j]}" if grid.columns else label
                 reasons.setdefault(cell.why or "not computed", []).append(where)
-    notes = tuple(f"n/a at {'; '.join(cells)}: {why}" for why, cells in reasons.items())
+    notes = [f"n/a at {'; '.join(cells)}: {why}" for why, cells in reasons.items()]
+    capped = [
+        f"{label}, {heads[j]}" if grid.columns else label
+        for label, line in zip(row_labels, grid.cells, strict=True)
+        for j, cell in enumerate(line)
+        if cell.capped
+    ]
+    if capped and deal.cap is not None:
+        notes.append(
+            f"the cap ({fmt.money(deal.cap)}) cuts the payments at {'; '.join(capped)}: "
+            "figures there cannot rise past it, so cells may be equal"
+        )
     name, subtitle = _header(deal, grid.source)
-    return Document(name, subtitle, None, (table,), notes, ())
+    return Document(name, subtitle, None, (table,), tuple(notes), ())
 
 
 def compare(c: DealComparison, options: RenderOptions) -> Document:

@@ -204,6 +204,7 @@ def _totals(view: View, options: View | None, commitment: Commitment, notes: lis
         "months": _num(t.months),
         "days": t.days,
         "average_monthly": m(t.average_monthly),
+        "run_rate": m(t.run_rate),
         "by_year": {str(year): m(amount) for year, amount in t.by_year},
         "by_year_with_options": {str(year): m(amount) for year, amount in up_to.totals.by_year},
         "by_quarter": {quarter: m(amount) for quarter, amount in t.by_quarter},
@@ -258,6 +259,16 @@ def _units(u: UnitEconomics) -> Json:
         else:
             out[key] = _num(fig.value)
     out["basis"] = {key: fig.basis for key, fig in figures.items()}
+    out["tranches"] = [
+        {
+            "name": t.name,
+            "gpus": t.gpus,
+            "power_mw": _num(t.power_mw),
+            "in_service_from": _day(t.first),
+            "in_service_to": _day(t.last),
+        }
+        for t in u.tranches
+    ]
     # Several figures share a cause ("no GPU count"): say each cause once.
     out["notes"] = list(
         dict.fromkeys(f.note for f in figures.values() if f.value is None and f.note)
@@ -283,8 +294,32 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
         lessor = {
             "capex": m(x.capex),
             "capex_date": _day(x.capex_date),
+            "it_capex": m(x.it_capex),
+            "facility_capex": m(x.facility_capex),
             "opex_monthly": m(x.opex_monthly),
+            "running_costs": {part.replace(" ", "_"): m(amount) for part, amount in x.opex_parts},
             "residual": m(x.residual),
+            "end_value": {
+                "value": m(x.end_value.value),
+                "basis": x.end_value.basis,
+                "it": m(x.end_value.it_value),
+                "facility": m(x.end_value.facility_value),
+                "on": _day(x.end_value.on),
+                "relet_from": _day(x.end_value.relet_from),
+            },
+            "years": [
+                {
+                    "year": y.year,
+                    "revenue": m(y.revenue),
+                    "opex": m(y.opex),
+                    "ebitda": m(y.ebitda),
+                    "depreciation": m(y.depreciation),
+                    "ebit": m(y.ebit),
+                    "capex": m(y.capex),
+                    "cash": m(y.cash),
+                }
+                for y in x.years
+            ],
             "discount_rate": _num(x.rate),
             "payback_date": _day(x.payback_date),
             "payback_months": _num(x.payback_months),
@@ -318,12 +353,14 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
         z = b.market
         market = {
             "market_gpu_hour": _num(z.market_gpu_hour),
+            "on_demand_gpu_hour": _num(deal.assumptions.on_demand_gpu_hour),
             "market_decline": _num(z.market_decline),
             "gpus": int(z.gpus),
             "gpus_basis": z.gpus_basis,
             "lease_gpu_hour": _num(z.lease_gpu_hour),
             "market_below_lease_from": _day(z.below_market_from),
             "market_gpu_hour_at_end": _num(z.market_at_end),
+            "market_gpu_hour_average": _num(z.market_average_gpu_hour),
             "market_value": m(z.market_value),
             "paid_above_market": m(z.paid_above_market),
             "notes": list(z.notes),
@@ -517,7 +554,10 @@ def sensitivity_document(result: SensitivityGrid) -> Json:
         "rows": _axis(result.rows, result.deal.ccy),
         "columns": _axis(result.columns, result.deal.ccy),
         "cells": [
-            [{"value": _metric_value(kind, c.value, m), "note": c.why} for c in line]
+            [
+                {"value": _metric_value(kind, c.value, m), "note": c.why, "capped": c.capped}
+                for c in line
+            ]
             for line in result.cells
         ],
     }

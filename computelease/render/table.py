@@ -34,6 +34,8 @@ RICH_ROW_LIMIT = 2_000
 #: The widest page rich lays out; a grid of figures wider still (a comparison of
 #: hundreds of deals) is laid out as plain fixed-width text, every figure whole.
 MAX_WIDTH = 400
+#: The longest figure label kept on one line; a longer one wraps.
+LABEL_WIDTH = 36
 
 
 class FigureTable(Table):
@@ -58,6 +60,11 @@ def _table(columns: Sequence[str], right: frozenset[int], wrap: frozenset[int]) 
 def _figures(section: Figures) -> Table:
     columns = ("Figure", "Value", "Basis") if section.basis else ("Figure", "Value")
     table = _table(columns, frozenset(), frozenset({0, 1, 2}))
+    # A label keeps its line while it is short enough to: the value and the basis
+    # wrap first, so a figure's name reads whole beside it.
+    table.columns[0].min_width = min(
+        LABEL_WIDTH, max((len(line[0]) for line in section.lines), default=0)
+    )
     for label, value, basis in section.lines:
         cells = [Text(label), Text(value)]
         if section.basis:

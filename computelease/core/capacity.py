@@ -1,0 +1,119 @@
+"""Capacity over time: which GPUs are in service on which days, and their hours.
+
+A deal's capacity is one block (``capacity.gpus``, ``power_mw``) in service
+for the whole term, or tranches, each in service from its delivery to its
+``until``. GPU-hours, prices per GPU-hour and per kW-month, per-GPU-hour
+billing and the lessor's costs all follow the capacity actually in service,
+so a tranche delivered late is neither billed nor priced before it arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from computelease import dates, money
+from computelease.models import Deal
+
+#: The name of the one block of a deal without tranches.
+WHOLE = "capacity"
+
+
+@dataclass(frozen=True, slots=True)
+class InService:
+    """One tranche as the term sees it: in service from ``first`` to ``last`` (inclusive)."""
+
+    name: str
+    gpus: int | None
+    power_mw: Decimal | None
+    first: date
+    last: date
+    #: The tranche's own IT capex and when it is spent, if the deal gives one.
+    capex: Decimal | None
+    capex_date: date
+
+
+def tranches(deal: Deal, *, last_day: date | None = None) -> tuple[InService, ...]:
+    """The deal's capacity as tranches in service within the term (or up to ``last_day``).
+
+    A deal with one block of capacity (or only reported figures) has one
+    tranche, ``capacity``, from the start to the end. A tranche delivered
+    before the start is in service from the start.
+    """
+    end = last_day or deal.term_end
+    capacity = deal.capacity
+    if capacity is None or not capacity.tranches:
+        gpus, power = deal.gpus, deal.power_mw
+        if gpus is None and power is None:
+            return ()
+        return (InService(WHOLE, gpus, power, deal.start, end, None, deal.start),)
+    out = []
+    for i, t in enumerate(capacity.tranches):
+        delivered = t.delivered or deal.start
+        first = max(delivered, deal.start)
+        out.append(
+            InService(
+                t.name or f"tranche-{i + 1}",
+                t.gpus,
+                t.power_mw,
+                first,
+                min(t.until or end, end),
+                t.capex,
+                t.capex_date or delivered,
+            )
+        )
+    return tuple(out)
+
+
+def hours(deal: Deal, first: date, last: date) -> Decimal:
+    """Hours from ``first`` to ``last`` inclusive on the deal's basis (0 when ``last < first``)."""
+    if last < first:
+        return money.ZERO
+    if deal.assumptions.hours_basis == "730":
+        return 730 * dates.month_span(first, last).months
+    return Decimal(24 * dates.days_inclusive(first, last))
+
+
+def months(first: date, last: date) -> Decimal:
+    """Calendar months from ``first`` to ``last`` inclusive, a stub by its days (0 if none)."""
+    return dates.month_span(first, last).months if last >= first else money.ZERO
+
+
+def overlap(t: InService, first: date, last: date) -> tuple[date, date] | None:
+    """The days of ``first``..``last`` that ``t`` is in service, or None."""
+    a, b = max(first, t.first), min(last, t.last)
+    return (a, b) if a <= b else None
+
+
+def gpu_hours(deal: Deal, first: date, last: date, name: str | None = None) -> Decimal | None:
+    """GPU-hours in service from ``first`` to ``last`` (of tranche ``name`` only, if given).
+
+    None when the capacity in question has no GPU count.
+    """
+    total = money.ZERO
+    counted = False
+    for t in tranches(deal, last_day=max(last, deal.term_end)):
+        if name is not None and t.name != name:
+            continue
+        if t.gpus is None:
+            continue
+        counted = True
+        span = overlap(t, first, last)
+        if span is not None:
+            total += t.gpus * hours(deal, *span)
+    return total if counted else None
+
+
+def kw_months(deal: Deal, first: date, last: date) -> Decimal | None:
+    """kW-months of IT power in service from ``first`` to ``last``; None without power figures."""
+    total = money.ZERO
+    counted = False
+    for t in tranches(deal):
+        if t.power_mw is None:
+            continue
+        counted = True
+        span = overlap(t, first, last)
+        if span is not None:
+            total += t.power_mw * 1000 * months(*span)
+    return total if counted else None

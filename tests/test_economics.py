@@ -1,0 +1,415 @@
+"""The economics behind the lessor's figures, by hand: tranches, costs, residuals, roots."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from computelease.core import capacity
+from computelease.core.analysis import Settings, analyse
+from computelease.core.costs import cost_stack, residual
+from computelease.core.market import MarketCurve
+from computelease.core.reported import reported_checks
+from computelease.core.scenario import apply
+from computelease.core.schedule import build_schedule
+from computelease.core.totals import totals
+from computelease.core.valuation import Flow, xirr
+from computelease.models import Deal, Scenario
+
+D = Decimal
+
+
+def deal(**extra: Any) -> Deal:
+    fields: dict[str, Any] = {
+        "name": "Economics",
+        "lessor": "A",
+        "lessee": "B",
+        "start": "2026-01-01",
+        "months": "12",
+        "payments": [{"amount": "1000"}],
+    }
+    fields.update(extra)
+    return Deal.model_validate(fields)
+
+
+TWO_TRANCHES: dict[str, Any] = {
+    "payments": [{"per_gpu_hour": "$2"}],
+    "capacity": {
+        "tranches": [
+            {"name": "first", "gpus": "1000", "power_mw": "2"},
+            {"name": "second", "gpus": "1000", "power_mw": "2", "delivered": "2026-07-01"},
+        ]
+    },
+    "assumptions": {"discount_rate": "10%", "lessor": {"capex_per_gpu": "$50000"}},
+}
+
+
+def test_two_tranches_bill_price_and_cost_the_capacity_in_service() -> None:
+    d = deal(**TWO_TRANCHES)
+    # first: 365 days x 24 h x 1,000 GPUs; second: July-December, 184 days.
+    assert capacity.gpu_hours(d, d.start, d.term_end) == D(8_760_000 + 4_416_000)
+    schedule = build_schedule(d)
+    assert schedule.total == D("26352000.00")  # $2 x 13,176,000 GPU-hours
+    assert schedule.rows[0].amount == D("1488000.00")  # January: 1,000 GPUs x 744 h x $2
+    assert schedule.rows[6].amount == D("2976000.00")  # July: 2,000 GPUs x 744 h x $2
+    a = analyse(d)
+    # Each GPU-hour delivered costs what the deal bills for it: $2.00, not $1.50.
+    assert a.units.price_per_gpu_hour.value == D("2.0000")
+    # 2,000 kW x 12 months + 2,000 kW x 6 months = 36,000 kW-months.
+    assert a.units.price_per_kw_month.value == D("732.0000")
+    stack = cost_stack(d)
+    assert [(c.tranche, c.date, c.amount) for c in stack.capex] == [
+        ("first", date(2026, 1, 1), D("50000000.00")),
+        ("second", date(2026, 7, 1), D("50000000.00")),
+    ]
+
+
+def test_one_tranche_equals_one_block_of_capacity() -> None:
+    common: dict[str, Any] = {
+        "payments": [{"per_gpu_hour": "$3.10"}],
+        "assumptions": {
+            "discount_rate": "9%",
+            "market_gpu_hour": "$2.80",
+            "market_decline": "15%",
+            "lessor": {"capex_per_gpu": "$40000", "maintenance": "2%"},
+        },
+    }
+    block = analyse(deal(**common, capacity={"gpus": "500", "power_mw": "1.2"}))
+    tranche = analyse(deal(**common, capacity={"tranches": [{"gpus": "500", "power_mw": "1.2"}]}))
+    assert block.total == tranche.total
+    # The same figures; only the tranche's name differs ("capacity" and "tranche-1").
+    assert replace(block.units, tranches=()) == replace(tranche.units, tranches=())
+    assert block.breakeven.lessor is not None and tranche.breakeven.lessor is not None
+    assert block.breakeven.lessor.npv == tranche.breakeven.lessor.npv
+    assert block.breakeven.market == tranche.breakeven.market
+
+
+def lessor(**parts: Any) -> dict[str, Any]:
+    return {
+        "capacity": {"gpus": "100", "power_mw": "2"},
+        "assumptions": {"lessor": {"capex": "$5M", **parts}},
+    }
+
+
+def test_a_built_facility_against_a_rented_one() -> None:
+    built = cost_stack(deal(**lessor(facility={"capex_per_mw": "$10M", "life_years": "20"})))
+    assert built.facility_capex == D("20000000.00")  # 2 MW x $10M
+    assert dict(built.parts) == {}  # no running cost: a built facility is capex
+    # $20M over 20 years is $1M a year; the IT's $5M over five years is $1M a year.
+    assert dict(built.depreciation) == {2026: D("2000000.00")}
+    rented = deal(
+        **{
+            **lessor(facility={"rent_per_kw_month": "$100", "rent_escalation": "3%"}),
+            "months": "24",
+        }
+    )
+    stack = cost_stack(rented)
+    rent = [f.amount for f in stack.opex if f.label == "facility rent"]
+    assert rent[0] == D("-200000.00")  # 2,000 kW x $100
+    assert rent[12] == D("-206000.00")  # the second year, 3% higher
+    assert stack.facility_capex == 0
+
+
+def test_power_with_utilisation_pue_and_escalation() -> None:
+    power = {"price_mwh": "$50", "pue": "1.2", "utilisation": "85%", "escalation": "5%"}
+    stack = cost_stack(deal(**{**lessor(power=power), "months": "24"}))
+    bills = [f.amount for f in stack.opex if f.label == "power"]
+    # January: 2 MW x 85% x 1.2 x 744 h x $50 = $75,888.
+    assert bills[0] == D("-75888.00")
+    # February 2026 has 672 hours.
+    assert bills[1] == D("-68544.00")
+    # The next January, 5% dearer.
+    assert bills[12] == D("-79682.40")
+
+
+def test_maintenance_and_insurance_as_shares_of_capex() -> None:
+    stack = cost_stack(deal(**lessor(maintenance="2.4%", insurance="1.2%")))
+    parts = dict(stack.parts)
+    assert parts["maintenance"] == D("120000.00")  # 2.4% of $5M over a year
+    assert parts["insurance"] == D("60000.00")
+
+
+RELET: dict[str, Any] = {
+    "capacity": {"gpus": "10"},
+    "termination": {"notice_days": "0", "not_before": "2026-07-01"},
+    "assumptions": {
+        "discount_rate": "0%",
+        "market_gpu_hour": "$1",
+        "lessor": {"capex_per_gpu": "$100", "useful_life_years": "2", "relet_gap_months": "0"},
+    },
+}
+
+
+def test_the_capacity_at_the_end_is_re_let_at_the_market() -> None:
+    d = deal(**RELET)
+    stack = cost_stack(d)
+    value = residual(d, stack, D(0), MarketCurve.of(d))
+    # Re-let from 2027-01-01 to the end of its two-year life: 365 days x 24 h x 10 GPUs x $1.
+    assert (value.basis, value.value, value.relet_from) == (
+        "market",
+        D("87600.00"),
+        date(2027, 1, 1),
+    )
+
+
+def test_a_walkaway_re_lets_the_capacity_from_the_new_end() -> None:
+    d = deal(**RELET)
+    walked = apply(d, Scenario(terminate="earliest")).deal
+    assert walked.term_end == date(2026, 6, 30)
+    a = analyse(walked)
+    x = a.breakeven.lessor
+    assert x is not None
+    # From 2026-07-01 to 2027-12-31: 549 days x 240 GPU-hours x $1.
+    assert x.residual == D("131760.00")
+    # Cash: $1,000 capex against six payments of $1,000: paid back, and the capacity worth more.
+    assert x.payback_date == date(2026, 1, 1) and x.shortfall is None
+
+
+def test_a_walkaway_shows_the_cash_short_and_the_value_beside_it() -> None:
+    d = deal(**{**RELET, "assumptions": {**RELET["assumptions"], "lessor": {"capex": "$9000"}}})
+    x = analyse(apply(d, Scenario(terminate="earliest")).deal).breakeven.lessor
+    assert x is not None
+    # $9,000 spent, $6,000 received: $3,000 short on cash, whatever the GPUs are worth.
+    assert x.shortfall == D("3000.00")
+    assert x.residual > 0 and x.end_value.basis == "market"
+
+
+def test_a_fixed_residual_is_labelled_fixed() -> None:
+    d = deal(**{**RELET, "assumptions": {"lessor": {"capex": "$900", "residual": "$250"}}})
+    x = analyse(d).breakeven.lessor
+    assert x is not None and (x.residual, x.end_value.basis) == (D("250.00"), "fixed")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.decimals(min_value=D("0.50"), max_value=D("8"), places=2),
+    st.decimals(min_value=D("0.01"), max_value=D("2"), places=2),
+    st.sampled_from(["0%", "20%", "40%"]),
+)
+def test_the_market_residual_falls_as_the_market_falls(
+    price: Decimal, drop: Decimal, decline: str
+) -> None:
+    def value(at: Decimal) -> Decimal:
+        market = {"market_gpu_hour": f"{at}", "market_decline": decline, "discount_rate": "10%"}
+        d = deal(
+            capacity={"gpus": "100", "power_mw": "0.25"},
+            assumptions={
+                **market,
+                "lessor": {
+                    "capex_per_gpu": "$30000",
+                    "power": {"price_mwh": "$60", "pue": "1.2"},
+                    "maintenance": "2%",
+                },
+            },
+        )
+        return residual(d, cost_stack(d), D("0.10"), MarketCurve.of(d)).value
+
+    assert value(max(price - drop, D("0.01"))) <= value(price)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 36),
+    st.integers(0, 120),
+    st.decimals(min_value=D(100), max_value=D(100_000), places=2),
+    st.integers(1, 11),
+)
+def test_a_walkaway_never_shows_less_unrecovered_than_capex_less_receipts(
+    months: int, notice: int, capex: Decimal, after: int
+) -> None:
+    d = deal(
+        months=str(months + after),
+        payments=[{"amount": "1000"}],
+        termination={"notice_days": str(notice), "not_before": "2026-02-01"},
+        assumptions={"lessor": {"capex": f"{capex}", "opex_monthly": "50"}},
+    )
+    walked = apply(d, Scenario(terminate="earliest")).deal
+    x = analyse(walked).breakeven.lessor
+    assert x is not None
+    received = build_schedule(walked).total
+    unrecovered = x.shortfall if x.shortfall is not None else D(0)
+    assert unrecovered >= max(D(0), capex - received)
+
+
+def test_an_extension_option_runs_past_the_end() -> None:
+    d = deal(
+        payments=[
+            {"amount": "1000"},
+            {
+                "name": "extension",
+                "amount": "1100",
+                "from": "2027-01-01",
+                "until": "2027-06-30",
+                "option": "true",
+            },
+        ],
+        reported={"end": "2026-12-31", "total": "12000"},
+        sources=[{"title": "x"}],
+    )
+    a = analyse(d)
+    assert a.total == D("12000.00")
+    assert a.with_options is not None
+    assert a.with_options.totals.total == D("18600.00")  # six months at $1,100 more
+    assert a.with_options.totals.months == D("18")
+    assert a.deal.last_day_with_options == date(2027, 6, 30)
+
+
+def test_a_ramp_deal_is_checked_against_its_fee_at_full_capacity() -> None:
+    from computelease.core.reported import reported_checks
+
+    d = deal(
+        payments=[
+            {"name": "ramp", "amount": "500", "until": "2026-03-31"},
+            {"name": "fee", "amount": "1000", "from": "2026-04-01"},
+        ],
+        reported={"monthly": "1000"},
+        sources=[{"title": "x"}],
+    )
+    a = analyse(d)
+    assert a.base.totals.average_monthly == D("875.00")
+    assert a.base.totals.run_rate == D("1000.00")
+    [monthly] = reported_checks(d, a.base.totals)
+    assert (monthly.passed, monthly.computed) == (True, D("1000.00"))
+
+
+def test_every_root_is_found_even_two_in_one_bracket() -> None:
+    """A prepayment kept at signing, then capex, then one receipt: NPV zero at 12% and 18%."""
+    flows = [
+        Flow(date(2026, 1, 1), D("23255427.78")),
+        Flow(date(2027, 1, 1), D("-53487483.89")),
+        Flow(date(2028, 1, 1), D("30734373.35")),
+    ]
+    irr = xirr(flows)
+    assert irr.rate is None  # two rates: no one of them is the IRR
+    assert [round(r, 6) for r in irr.roots] == [D("0.120000"), D("0.180000")]
+    assert irr.note == (
+        "the cash flows change sign 2 times and 2 rates zero the NPV; no one of them is the IRR"
+    )
+
+
+def test_a_tranche_delay_moves_its_streams_and_keeps_its_capex() -> None:
+    d = deal(
+        payments=[
+            {"name": "first", "per_gpu_hour": "$2", "tranche": "first"},
+            {"name": "second", "per_gpu_hour": "$2", "tranche": "second", "from": "2026-07-01"},
+        ],
+        capacity=TWO_TRANCHES["capacity"],
+        assumptions=TWO_TRANCHES["assumptions"],
+    )
+    moved = apply(d, Scenario.model_validate({"delay": "second=3m"}))
+    second = next(t for t in moved.deal.capacity.tranches if t.name == "second")  # type: ignore[union-attr]
+    assert (second.delivered, second.capex_date) == (date(2026, 10, 1), date(2026, 7, 1))
+    assert moved.deal.payments[1].from_ == date(2026, 10, 1)
+    # Three months of the second tranche no longer billed: 92 days x 24 h x 1,000 x $2.
+    assert build_schedule(d).total - build_schedule(moved.deal).total == D("4416000.00")
+
+
+def test_a_late_tranche_can_be_dropped() -> None:
+    d = deal(
+        payments=[
+            {"name": "first", "per_gpu_hour": "$2", "tranche": "first"},
+            {"name": "second", "per_gpu_hour": "$2", "tranche": "second", "from": "2026-07-01"},
+        ],
+        capacity=TWO_TRANCHES["capacity"],
+        assumptions=TWO_TRANCHES["assumptions"],
+        delivery={"deadline": "2026-07-31", "grace_days": "30", "shortfall": "drop"},
+    )
+    dropped = apply(d, Scenario.model_validate({"delay": "second=3m"}))
+    assert [t.name for t in dropped.deal.capacity.tranches] == ["first"]  # type: ignore[union-attr]
+    assert [s.name for s in dropped.deal.payments] == ["first"]
+    assert "dropped" in dropped.notes[0]
+    assert cost_stack(dropped.deal).it_capex == D("50000000.00")  # the late one is not bought
+
+
+def test_a_shortfall_keeps_the_price_of_each_gpu_hour_delivered() -> None:
+    d = deal(
+        payments=[{"per_gpu_hour": "$3.40"}],
+        capacity={"gpus": "1000"},
+        delivery={"deadline": "2026-03-31", "grace_days": "0"},
+    )
+    short = apply(d, Scenario(delivered=D("0.85"))).deal
+    before = analyse(d).units.price_per_gpu_hour.value
+    after = analyse(short).units.price_per_gpu_hour.value
+    assert before == after == D("3.4000")
+    # From April, 850 GPUs in service and billed: 30 days x 24 h x 850 x $3.40 in April.
+    april = next(r for r in build_schedule(short).rows if r.period_start == date(2026, 4, 1))
+    assert april.amount == D("2080800.00")
+
+
+def test_a_percent_prepayment_is_fixed_at_signing_in_every_scenario() -> None:
+    d = deal(
+        prepayments=[{"amount": "20%"}],
+        delivery={"deadline": "2026-03-31", "grace_days": "0"},
+        sla={"uptime": "99%", "credit": "10%"},
+    )
+    signed = build_schedule(d).rows[0].amount  # the prepayment row: 20% of $12,000
+    assert signed == D("2400.00")
+    for overrides in (Scenario(delivered=D("0.5")), Scenario(uptime=D("0.97"))):
+        rows = build_schedule(apply(d, overrides).deal).rows
+        assert [r.amount for r in rows if r.kind == "prepayment"] == [D("2400.00")]
+
+
+def test_an_analysis_at_a_later_date_values_the_same_residual() -> None:
+    d = deal(**RELET)
+    later = analyse(d, Settings(as_of=date(2026, 6, 1)))
+    assert later.breakeven.lessor is not None
+    assert later.breakeven.lessor.residual == D("87600.00")
+
+
+def test_staff_opex_grows_with_the_gpus_in_service() -> None:
+    d = deal(
+        **{
+            **TWO_TRANCHES,
+            "assumptions": {
+                "discount_rate": "10%",
+                "lessor": {"capex_per_gpu": "$50000", "opex_monthly": "$10000"},
+            },
+        }
+    )
+    staff = [f for f in cost_stack(d).opex if f.label == "staff and other"]
+    # opex_monthly is the figure at full delivery: half of it until the second
+    # thousand GPUs arrive in July.
+    assert [f.amount for f in staff[:1] + staff[6:7]] == [D("-5000.00"), D("-10000.00")]
+    assert dict(cost_stack(d).parts)["staff and other"] == D("90000.00")
+
+
+def test_the_reported_gpus_are_checked_against_the_tranches() -> None:
+    d = deal(**TWO_TRANCHES, reported={"gpus": "1000", "power_mw": "4"})
+    by_name = {r.name: r for r in reported_checks(d, totals(build_schedule(d)))}
+    # 1,000 reported against two tranches of 1,000: a failure, not a pass against itself.
+    assert (by_name["gpus"].passed, by_name["gpus"].computed) == (False, 2000)
+    assert (by_name["power_mw"].passed, by_name["power_mw"].computed) == (True, D(4))
+
+
+def test_the_market_average_is_over_the_gpu_hours_in_service() -> None:
+    d = deal(
+        **{
+            **TWO_TRANCHES,
+            "assumptions": {**TWO_TRANCHES["assumptions"], "market_gpu_hour": "$2"},
+        }
+    )
+    market = analyse(d).breakeven.market
+    assert market is not None
+    assert market.market_average_gpu_hour == D("2.0000")  # a flat market averages itself
+    assert market.paid_above_market == D("0.00")
+
+
+def test_a_scenario_can_clear_a_field_to_swap_rent_for_a_build() -> None:
+    d = deal(**lessor(facility={"rent_per_kw_month": "$100"}))
+    swap = Scenario.model_validate(
+        {
+            "set": {
+                "assumptions.lessor.facility.rent_per_kw_month": None,
+                "assumptions.lessor.facility.capex_per_mw": "$10M",
+            }
+        }
+    )
+    built = apply(d, swap)
+    assert cost_stack(built.deal).facility_capex == D("20000000.00")
+    assert dict(cost_stack(built.deal).parts).get("facility rent") is None
+    assert built.notes[0] == "cleared assumptions.lessor.facility.rent_per_kw_month"
