@@ -292,15 +292,21 @@ def test_every_root_is_found_even_two_in_one_bracket() -> None:
     )
 
 
-def test_a_tranche_delay_moves_its_streams_and_keeps_its_capex() -> None:
-    d = deal(
+def tied_to_tranches(**extra: Any) -> Deal:
+    """TWO_TRANCHES with one stream tied to each tranche."""
+    return deal(
         payments=[
             {"name": "first", "per_gpu_hour": "$2", "tranche": "first"},
             {"name": "second", "per_gpu_hour": "$2", "tranche": "second", "from": "2026-07-01"},
         ],
         capacity=TWO_TRANCHES["capacity"],
         assumptions=TWO_TRANCHES["assumptions"],
+        **extra,
     )
+
+
+def test_a_tranche_delay_moves_its_streams_and_keeps_its_capex() -> None:
+    d = tied_to_tranches()
     moved = apply(d, Scenario.model_validate({"delay": "second=3m"}))
     second = next(t for t in moved.deal.capacity.tranches if t.name == "second")  # type: ignore[union-attr]
     assert (second.delivered, second.capex_date) == (date(2026, 10, 1), date(2026, 7, 1))
@@ -310,14 +316,8 @@ def test_a_tranche_delay_moves_its_streams_and_keeps_its_capex() -> None:
 
 
 def test_a_late_tranche_can_be_dropped() -> None:
-    d = deal(
-        payments=[
-            {"name": "first", "per_gpu_hour": "$2", "tranche": "first"},
-            {"name": "second", "per_gpu_hour": "$2", "tranche": "second", "from": "2026-07-01"},
-        ],
-        capacity=TWO_TRANCHES["capacity"],
-        assumptions=TWO_TRANCHES["assumptions"],
-        delivery={"deadline": "2026-07-31", "grace_days": "30", "shortfall": "drop"},
+    d = tied_to_tranches(
+        delivery={"deadline": "2026-07-31", "grace_days": "30", "shortfall": "drop"}
     )
     dropped = apply(d, Scenario.model_validate({"delay": "second=3m"}))
     assert [t.name for t in dropped.deal.capacity.tranches] == ["first"]  # type: ignore[union-attr]
