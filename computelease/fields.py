@@ -323,7 +323,7 @@ def set_paths(
     """``set`` overrides: a mapping of field paths (under ``root()``) to values kept as written.
 
     A value of ``null`` clears the field, so a scenario can swap one of two exclusive
-    fields for the other (a rented facility for a built one).
+    fields for the other (a rented facility for a built one), or removes a list's entry.
     """
 
     def parse(value: Any) -> tuple[tuple[str, str | None], ...]:
@@ -347,12 +347,6 @@ def set_paths(
                 raise FieldError(
                     Codes.WRONG_TYPE,
                     f"{path}: expected a single value, or null to clear it",
-                    (path,),
-                )
-            if item is None and path.endswith("]"):
-                raise FieldError(
-                    Codes.WRONG_TYPE,
-                    f"{path}: null clears a field, not an entry of a list",
                     (path,),
                 )
             out.append((path, item if isinstance(item, str) or item is None else str(item)))
@@ -399,6 +393,13 @@ Escalation = Annotated[
 ]
 Tolerance = Annotated[Decimal, parser(rate("0", "1", what="tolerance")), Kind.RATE]
 Share = Annotated[Decimal, parser(rate("0", "1", what="share")), Kind.RATE]
+#: Above zero: a running GPU draws power, and a delivery of nothing is a walkaway (terminate).
+Utilisation = Annotated[
+    Decimal, parser(rate("0", "1", low_open=True, what="utilisation")), Kind.RATE
+]
+DeliveredShare = Annotated[
+    Decimal, parser(rate("0", "1", low_open=True, what="delivered share")), Kind.RATE
+]
 DelayField = Annotated[Delay, parser(parse_delay), Kind.DELAY]
 TerminateField = Annotated[date | Literal["earliest"], parser(_terminate), Kind.DATE]
 ScenarioName = Annotated[str, parser(slug("scenario name"))]

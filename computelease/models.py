@@ -29,6 +29,7 @@ from computelease.fields import (
     Decline,
     Delay,
     DelayField,
+    DeliveredShare,
     DiscountRate,
     Escalation,
     Flag,
@@ -56,6 +57,7 @@ from computelease.fields import (
     Tolerance,
     TrancheName,
     Url,
+    Utilisation,
     Version,
     Years,
     currency_code,
@@ -185,6 +187,11 @@ class Tranche(_Model):
     capex: Money | None = None
     #: When that capex is spent; default the delivery. A delay scenario keeps it in place.
     capex_date: Day | None = None
+    #: Bought but not taken: the tenant dropped it (a scenario sets this when a tranche
+    #: arrives too late, or the lease ends before it does). Its capex still falls on its
+    #: date; none of it is in service or billed, and the lessor re-lets it at the market
+    #: from its delivery, after the re-letting gap.
+    dropped: Flag = False
 
 
 class Capacity(_Model):
@@ -246,7 +253,7 @@ class Power(_Model):
     price_mwh: Money
     pue: Pue = Decimal("1.2")
     #: The share of the IT nameplate drawn on average.
-    utilisation: Share = Decimal(1)
+    utilisation: Utilisation = Decimal(1)
     escalation: Escalation | None = None
 
 
@@ -349,7 +356,7 @@ class Scenario(_Model):
     delay: DelayField | None = None
     extend: Flag = False
     terminate: TerminateField | None = None
-    delivered: Share | None = None
+    delivered: DeliveredShare | None = None
     uptime: Share | None = None
     market_gpu_hour: Money | None = None
     market_decline: Decline | None = None
@@ -442,7 +449,7 @@ class Deal(_Model):
         """GPUs at full delivery: ``capacity.gpus`` (or its tranches'), else the reported count."""
         capacity = self.capacity
         if capacity is not None and capacity.tranches:
-            counts = [t.gpus for t in capacity.tranches if t.gpus is not None]
+            counts = [t.gpus for t in capacity.tranches if t.gpus is not None and not t.dropped]
             return sum(counts) if counts else None
         if capacity is not None and capacity.gpus is not None:
             return capacity.gpus
@@ -453,7 +460,9 @@ class Deal(_Model):
         """IT power at full delivery: ``capacity.power_mw`` (or its tranches'), else reported."""
         capacity = self.capacity
         if capacity is not None and capacity.tranches:
-            powers = [t.power_mw for t in capacity.tranches if t.power_mw is not None]
+            powers = [
+                t.power_mw for t in capacity.tranches if t.power_mw is not None and not t.dropped
+            ]
             return sum(powers, Decimal(0)) if powers else None
         if capacity is not None and capacity.power_mw is not None:
             return capacity.power_mw
@@ -637,12 +646,21 @@ def _capacity_and_costs(deal: Deal, end: date) -> Iterator[Issue]:
     earliest = dates.years_before(deal.start, dates.SLACK_YEARS)
     for i, t in enumerate(tranches):
         at: FieldPath = ("capacity", "tranches", i)
-        if t.delivered is not None and not earliest <= t.delivered <= end:
+        # A dropped tranche may arrive after the end: the lessor re-lets it when it does.
+        latest = dates.years_after(end, dates.SLACK_YEARS) if t.dropped else end
+        if t.delivered is not None and not earliest <= t.delivered <= latest:
             yield (
                 (*at, "delivered"),
                 Codes.OUTSIDE_TERM,
-                f"delivered {t.delivered} is outside {earliest} to {end}: a tranche is "
-                "delivered by the end, and at most 10 years before the start",
+                f"delivered {t.delivered} is outside {earliest} to {latest}: a tranche is "
+                "delivered by the end (a dropped one within 10 years of it), and at most "
+                "10 years before the start",
+            )
+        if t.dropped and t.until is not None:
+            yield (
+                (*at, "until"),
+                Codes.ONE_OF,
+                "a dropped tranche is never in service: give until or dropped, not both",
             )
         first = max(t.delivered or deal.start, deal.start)
         if t.until is not None and not first <= t.until <= end:
@@ -693,6 +711,23 @@ def _capacity_and_costs(deal: Deal, end: date) -> Iterator[Issue]:
                 Codes.NEEDS_INPUT,
                 f"{rel[0]} needs capacity.power_mw (or the tranches' power_mw), the IT power",
             )
+    # A tranche without the figure its costs are counted by would cost nothing, silently.
+    needs = {
+        "gpus": [p for p, given in (("capex_per_gpu", lessor.capex_per_gpu),) if given],
+        "power_mw": [
+            p for p, given in (("facility", lessor.facility), ("power", lessor.power)) if given
+        ],
+    }
+    for i, t in enumerate(tranches):
+        for field, parts in needs.items():
+            if parts and getattr(t, field) is None:
+                yield (
+                    ("capacity", "tranches", i, field),
+                    Codes.NEEDS_INPUT,
+                    f"assumptions.lessor.{' and '.join(parts)} "
+                    f"{'is' if len(parts) == 1 else 'are'} counted by {field}: give this "
+                    f"tranche's {field}",
+                )
     market = deal.assumptions.market_curve
     seen: set[date] = set()
     latest = dates.years_after(end, dates.SLACK_YEARS)

@@ -7,9 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
+from computelease import loader
 from computelease.core import capacity
 from computelease.core.analysis import Settings, analyse
 from computelease.core.costs import cost_stack, residual
@@ -19,7 +22,8 @@ from computelease.core.scenario import apply
 from computelease.core.schedule import build_schedule
 from computelease.core.totals import totals
 from computelease.core.valuation import Flow, xirr
-from computelease.models import Deal, Scenario
+from computelease.errors import DealInvalid
+from computelease.models import Deal, Scenario, as_data
 
 D = Decimal
 
@@ -236,6 +240,59 @@ def test_a_walkaway_never_shows_less_unrecovered_than_capex_less_receipts(
     assert unrecovered >= max(D(0), capex - received)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 30),
+    st.integers(0, 120),
+    st.decimals(min_value=D(100), max_value=D(100_000), places=2),
+)
+def test_a_walkaway_never_hides_a_tranche_bought_before_it_arrived(
+    arrives: int, notice: int, capex: Decimal
+) -> None:
+    d = deal(
+        months="36",
+        payments=[{"amount": "1000"}],
+        termination={"notice_days": str(notice), "not_before": "2026-02-01"},
+        capacity={
+            "tranches": [
+                {"name": "first", "gpus": "10", "capex": f"{capex}"},
+                {
+                    "name": "second",
+                    "gpus": "10",
+                    "capex": f"{capex}",
+                    "capex_date": "2026-01-15",
+                    "delivered": f"{date(2026 + arrives // 12, arrives % 12 + 1, 1)}",
+                },
+            ]
+        },
+        assumptions={"lessor": {"opex_monthly": "50"}},
+    )
+    walked = apply(d, Scenario(terminate="earliest")).deal
+    x = analyse(walked).breakeven.lessor
+    assert x is not None
+    # Both tranches were paid for by 2026-01-15, before any notice could take effect.
+    assert cost_stack(walked).it_capex == 2 * capex
+    unrecovered = x.shortfall if x.shortfall is not None else D(0)
+    assert unrecovered >= max(D(0), 2 * capex - build_schedule(walked).total)
+
+
+def test_payback_is_when_the_cash_is_covered_for_good() -> None:
+    d = deal(
+        payments=[{"amount": "1000"}],
+        capacity={
+            "tranches": [
+                {"name": "first", "gpus": "10", "capex": "$2000"},
+                {"name": "second", "gpus": "10", "capex": "$5000", "delivered": "2026-04-01"},
+            ]
+        },
+    )
+    x = analyse(d).breakeven.lessor
+    assert x is not None
+    # Covered on 2026-02-01 ($2,000 in), under again on 2026-04-01 ($4,000 in, $7,000 out),
+    # and covered for good on 2026-07-01 ($7,000 in).
+    assert x.payback_date == date(2026, 7, 1)
+
+
 def test_an_extension_option_runs_past_the_end() -> None:
     d = deal(
         payments=[
@@ -315,15 +372,53 @@ def test_a_tranche_delay_moves_its_streams_and_keeps_its_capex() -> None:
     assert build_schedule(d).total - build_schedule(moved.deal).total == D("4416000.00")
 
 
-def test_a_late_tranche_can_be_dropped() -> None:
+def test_a_late_tranche_dropped_keeps_the_capex_already_spent() -> None:
     d = tied_to_tranches(
         delivery={"deadline": "2026-07-31", "grace_days": "30", "shortfall": "drop"}
     )
     dropped = apply(d, Scenario.model_validate({"delay": "second=3m"}))
-    assert [t.name for t in dropped.deal.capacity.tranches] == ["first"]  # type: ignore[union-attr]
+    second = dropped.deal.capacity.tranches[1]  # type: ignore[union-attr]
+    # Bought on its planned delivery, 2026-07-01, before the tenant could drop it
+    # (2026-08-30): the capex is sunk, and the GPUs are the lessor's to re-let.
+    assert (second.name, second.dropped, second.delivered) == ("second", True, date(2026, 10, 1))
     assert [s.name for s in dropped.deal.payments] == ["first"]
-    assert "dropped" in dropped.notes[0]
-    assert cost_stack(dropped.deal).it_capex == D("50000000.00")  # the late one is not bought
+    assert "its capex, already spent, stays" in dropped.notes[0]
+    assert cost_stack(dropped.deal).it_capex == D("100000000.00")
+    # Nothing of it is in service or billed: 8,760,000 GPU-hours of the first at $2.
+    assert build_schedule(dropped.deal).total == D("17520000.00")
+    assert capacity.gpu_hours(dropped.deal, d.start, d.term_end) == D(8_760_000)
+    assert dropped.deal.gpus == 1000
+
+
+def test_a_late_tranche_not_yet_paid_for_is_never_bought() -> None:
+    d = tied_to_tranches(
+        delivery={"deadline": "2026-07-31", "grace_days": "30", "shortfall": "drop"}
+    )
+    data = as_data(d)
+    data["capacity"]["tranches"][1]["capex_date"] = date(2026, 9, 15)  # paid on acceptance
+    d = Deal.model_validate(data)
+    dropped = apply(d, Scenario.model_validate({"delay": "second=3m"}))
+    assert [t.name for t in dropped.deal.capacity.tranches] == ["first"]  # type: ignore[union-attr]
+    assert "not yet spent" in dropped.notes[0]
+    assert cost_stack(dropped.deal).it_capex == D("50000000.00")
+
+
+def test_a_dropped_tranche_is_re_let_from_its_arrival() -> None:
+    d = tied_to_tranches(
+        delivery={"deadline": "2026-07-31", "grace_days": "30", "shortfall": "drop"}
+    )
+    data = as_data(d)
+    data["assumptions"] = {
+        **data["assumptions"],
+        "market_gpu_hour": "$1",
+        "lessor": {"capex_per_gpu": "$50000", "useful_life_years": "1"},
+    }
+    dropped = apply(Deal.model_validate(data), Scenario.model_validate({"delay": "second=3m"}))
+    value = residual(dropped.deal, cost_stack(dropped.deal), D(0), MarketCurve.of(dropped.deal))
+    # The first re-let from 2027-03-01 to the end of its year of life: nothing. The second,
+    # arrived 2026-10-01, from 2026-12-01 (after the two-month gap) to 2027-06-30, its
+    # life's end: 212 days x 24 h x 1,000 GPUs x $1.
+    assert value.it_value == D("5088000.00")
 
 
 def test_a_shortfall_keeps_the_price_of_each_gpu_hour_delivered() -> None:
@@ -339,6 +434,103 @@ def test_a_shortfall_keeps_the_price_of_each_gpu_hour_delivered() -> None:
     # From April, 850 GPUs in service and billed: 30 days x 24 h x 850 x $3.40 in April.
     april = next(r for r in build_schedule(short).rows if r.period_start == date(2026, 4, 1))
     assert april.amount == D("2080800.00")
+
+
+def test_a_mid_month_shortfall_changes_the_capacity_with_the_fees() -> None:
+    d = deal(
+        payments=[{"amount": "$1000"}],
+        capacity={"gpus": "10"},
+        delivery={"deadline": "2026-03-11", "grace_days": "0"},
+        assumptions={"lessor": {"capex_per_gpu": "$100", "capex_date": "2025-07-01"}},
+    )
+    short = apply(d, Scenario(delivered=D("0.5"))).deal
+    _, rest = short.capacity.tranches  # type: ignore[union-attr]
+    # The fee for March is not scaled (its period starts before the cutoff), so the whole
+    # capacity serves March too, and the half never delivered retires with it.
+    assert (rest.name, rest.until) == ("capacity-undelivered", date(2026, 3, 31))
+    # $3,000 for 10 GPUs to March (21,600 GPU-hours), $4,500 for 5 from April (33,000).
+    assert analyse(short).units.price_per_gpu_hour.value == D("0.1374")
+    # Both halves were bought when the lessor's capex is dated, not at the start.
+    assert {c.date for c in cost_stack(short).capex} == {date(2025, 7, 1)}
+
+
+def test_a_shortfall_retires_no_capacity_past_its_own_end() -> None:
+    d = deal(
+        payments=[{"amount": "$1000"}],
+        capacity={
+            "tranches": [
+                {"name": "early", "gpus": "10", "until": "2026-02-15"},
+                {"name": "late", "gpus": "10"},
+            ]
+        },
+        delivery={"deadline": "2026-03-11", "grace_days": "0"},
+    )
+    short = apply(d, Scenario(delivered=D("0.5"))).deal
+    names = [(t.name, t.until) for t in short.capacity.tranches]  # type: ignore[union-attr]
+    # "early" has left service before the cutoff: nothing of it falls short.
+    assert names == [
+        ("early", date(2026, 2, 15)),
+        ("late", None),
+        ("late-undelivered", date(2026, 3, 31)),
+    ]
+
+
+def test_a_walkaway_before_a_tied_tranche_arrives_drops_its_stream() -> None:
+    d = tied_to_tranches(termination={"notice_days": "30", "not_before": "2026-02-01"})
+    walked = apply(d, Scenario(terminate="earliest"))
+    # Service ends 2026-03-02, before "second" arrives on 2026-07-01 and before its capex
+    # (on its delivery) is spent: it goes, with its stream.
+    assert [t.name for t in walked.deal.capacity.tranches] == ["first"]  # type: ignore[union-attr]
+    assert [p.name for p in walked.deal.payments] == ["first"]
+    assert "not yet spent" in walked.notes[-1]
+
+
+def test_nothing_delivered_or_drawn_is_refused() -> None:
+    with pytest.raises(ValidationError, match="delivered share"):
+        Scenario(delivered=D(0))
+    with pytest.raises(ValidationError, match="utilisation"):
+        deal(
+            capacity={"gpus": "1", "power_mw": "1"},
+            assumptions={
+                "lessor": {"capex": "1", "power": {"price_mwh": "1", "utilisation": "0%"}}
+            },
+        )
+
+
+def test_a_tranche_without_the_figure_its_cost_is_counted_by_is_refused() -> None:
+    text = (
+        "name: T\nlessor: A\nlessee: B\nstart: 2026-01-01\nmonths: 12\n"
+        "payments:\n  - amount: 100\n"
+        "capacity:\n  tranches:\n    - gpus: 10\n      power_mw: 1\n    - power_mw: 1\n"
+        "assumptions:\n  lessor:\n    capex_per_gpu: $100\n"
+    )
+    with pytest.raises(DealInvalid) as info:
+        loader.load_text(text, "t.yaml")
+    (problem,) = info.value.problems
+    assert (problem.code.id, problem.line, problem.field) == (
+        "E305",
+        12,
+        "capacity.tranches[1].gpus",
+    )
+    assert problem.message == (
+        "assumptions.lessor.capex_per_gpu is counted by gpus: give this tranche's gpus"
+    )
+
+
+def test_a_useful_life_shorter_than_the_term_is_said() -> None:
+    d = deal(
+        **{
+            **RELET,
+            "months": "36",
+            "assumptions": {
+                **RELET["assumptions"],
+                "lessor": {"capex": "$900", "useful_life_years": "2"},
+            },
+        }
+    )
+    x = analyse(d).breakeven.lessor
+    assert x is not None and x.end_value.it_value == 0
+    assert any("useful life ends 2027-12-31, before it could be re-let" in n for n in x.notes)
 
 
 def test_a_percent_prepayment_is_fixed_at_signing_in_every_scenario() -> None:

@@ -158,9 +158,15 @@ def test_set_paths_and_their_errors() -> None:
     with pytest.raises(ScenarioError) as info:
         apply(REFLECTION, scenario(set={"start": None}))
     assert info.value.issues[0].path == ("start",)
-    with pytest.raises(ValidationError) as entry:
-        scenario(set={"payments[0]": None})
-    assert "payments[0]: null clears a field, not an entry of a list" in str(entry.value)
+    # null on a list entry removes it, after the other changes: every index names the
+    # deal's own entry.
+    two = loader.load_text(
+        "name: Two\nlessor: A\nlessee: B\nstart: 2026-01-01\nmonths: 12\n"
+        "payments:\n  - amount: 100\n  - amount: 50\n"
+    ).deal
+    removed = apply(two, scenario(set={"payments[0]": None, "payments[1].amount": "70"}))
+    assert [s.amount for s in removed.deal.payments] == [D(70)]
+    assert removed.notes == ("set payments[1].amount = 70", "removed payments[0]")
 
 
 def test_assumption_overrides() -> None:

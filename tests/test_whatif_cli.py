@@ -305,3 +305,20 @@ def test_set_on_the_command_line_adds_to_a_named_scenarios_set(lease: Callable[.
     assert run.exit_code == 0, run.stderr
     overrides = json.loads(run.stdout)["scenario"]["overrides"]
     assert overrides["set"] == {"delivery.shortfall": "terminate", "payments[2].amount": "900M"}
+
+
+def test_a_scenario_notes_what_it_assumes_that_the_base_does_not() -> None:
+    from computelease import loader
+    from computelease.core.analysis import analyse
+    from computelease.core.whatif import compare
+    from computelease.models import Scenario
+    from computelease.render import document
+    from computelease.render.options import RenderOptions
+
+    base = analyse(loader.load(ROOT / REFLECTION).deal)
+    cleared = Scenario.model_validate({"set": {"assumptions.lessor.maintenance": None}})
+    notes = document.scenario(compare(base, cleared), RenderOptions()).notes
+    assert notes[0] == "cleared assumptions.lessor.maintenance"
+    # The part the scenario no longer has is named; the base's own notes are calc's to show.
+    assert "scenario: no maintenance (assumptions.lessor.maintenance): taken as zero" in notes
+    assert not any("on demand the same GPU-hour" in n for n in notes)

@@ -5,17 +5,17 @@ says which inputs are missing.
 
 Timing of the flows, stated in every report:
 
-- capex on ``start``;
-- opex on the first day of each month of the term (rolling from ``start``),
-  a stub month prorated by days;
-- residual value on the day after the term ends;
+- capex on its dates (see :mod:`computelease.core.costs`);
+- running costs on the first day of each month of the term (rolling from
+  ``start``), a stub month prorated by days;
+- the capacity's value at the end on the day after the term ends, in the NPV
+  and IRR only: payback and capex unrecovered are on cash;
 - lease receipts as the schedule pays them;
 - the breakeven monthly payment on the deal's own grid: monthly periods from
   ``start``, with the timing of the deal's first base stream, a stub prorated.
 
-The market price on a date is ``market_gpu_hour x (1 - market_decline) **
-(days since start / 365)``; its value over the term is the exact integral of
-that curve, times the GPU-hours per day.
+The market is :class:`computelease.core.market.MarketCurve`; its value over
+the term is the exact integral of the curve over the GPU-hours in service.
 """
 
 from __future__ import annotations
@@ -29,7 +29,15 @@ from typing import Literal
 
 from computelease import dates, money
 from computelease.core import capacity
-from computelease.core.costs import CostStack, Residual, YearLine, cost_stack, has_capex, residual
+from computelease.core.costs import (
+    CostStack,
+    Residual,
+    YearLine,
+    cost_stack,
+    has_capex,
+    lessor_of,
+    residual,
+)
 from computelease.core.market import MarketCurve
 from computelease.core.schedule import Schedule, periods
 from computelease.core.units import gpus_figure, term_hours
@@ -169,8 +177,7 @@ def _receipts(schedule: Schedule) -> list[Flow]:
 
 def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
     deal = schedule.deal
-    inputs = deal.assumptions.lessor
-    assert inputs is not None
+    inputs = lessor_of(deal)
     ccy = deal.ccy
     stack = cost_stack(deal)
     end_value = residual(deal, stack, rate, MarketCurve.of(deal))
@@ -206,8 +213,11 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
             else:
                 spent -= f.amount
         timeline.append((day, received, spent))
-        # Paid back once receipts cover the capex: never before the capex is spent.
-        if payback is None and day >= capex_date and received >= spent:
+        # Paid back once receipts cover the costs for good: never before the capex is
+        # spent, and not while a later capex (a tranche bought later) puts it under again.
+        if received < spent:
+            payback = None
+        elif payback is None and day >= capex_date:
             payback = day
     payback_months = None
     shortfall = None

@@ -33,6 +33,11 @@ class InService:
     capex: Decimal | None
     capex_date: date
 
+    @property
+    def dropped(self) -> bool:
+        """Bought but never in service in this lease (see ``Tranche.dropped``)."""
+        return self.last < self.first
+
 
 def tranches(deal: Deal, *, last_day: date | None = None) -> tuple[InService, ...]:
     """The deal's capacity as tranches in service within the term (or up to ``last_day``).
@@ -52,13 +57,15 @@ def tranches(deal: Deal, *, last_day: date | None = None) -> tuple[InService, ..
     for i, t in enumerate(capacity.tranches):
         delivered = t.delivered or deal.start
         first = max(delivered, deal.start)
+        # A dropped tranche is in service on no day: its last day falls before its first.
+        last = first - dates.ONE_DAY if t.dropped else min(t.until or end, end)
         out.append(
             InService(
                 t.name or f"tranche-{i + 1}",
                 t.gpus,
                 t.power_mw,
                 first,
-                min(t.until or end, end),
+                last,
                 t.capex,
                 t.capex_date or delivered,
             )

@@ -71,6 +71,8 @@ class Residual:
     #: When the re-let capacity starts earning again, for a market residual.
     relet_from: date | None
     notes: tuple[str, ...]
+    #: Whether a dropped tranche is in it, re-let from its arrival instead.
+    dropped: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,13 +126,16 @@ class CostStack:
 
 def has_capex(deal: Deal) -> bool:
     """Whether the deal gives the lessor's IT capex in any of its three ways."""
-    lessor = deal.assumptions.lessor
-    if lessor is None:
-        return False
+    lessor = lessor_of(deal)
     tranche_capex = deal.capacity is not None and any(
         t.capex is not None for t in deal.capacity.tranches
     )
     return lessor.capex is not None or lessor.capex_per_gpu is not None or tranche_capex
+
+
+def lessor_of(deal: Deal) -> LessorAssumptions:
+    """The lessor's assumptions; none given is every part absent (tranche capex may stand alone)."""
+    return deal.assumptions.lessor or LessorAssumptions()
 
 
 def _when(t: InService, lessor: LessorAssumptions) -> date:
@@ -208,12 +213,19 @@ def _monthly(
 
 
 def _staff_shares(served: tuple[InService, ...]) -> dict[str, Decimal]:
-    """Each tranche's part of the staff and other opex: its share of the GPUs, else equal."""
-    counts: list[int] = [t.gpus for t in served if t.gpus is not None]
+    """Each tranche's part of the staff and other opex: its share of the GPUs, else equal.
+
+    A dropped tranche is no part of the operation the opex runs, so it has no share.
+    """
+    running = [t for t in served if not t.dropped]
+    counts: list[int] = [t.gpus for t in running if t.gpus is not None]
     whole = Decimal(sum(counts, 0))
-    if len(counts) == len(served) and whole:
-        return {t.name: Decimal(t.gpus or 0) / whole for t in served}
-    return {t.name: money.ONE / len(served) for t in served}
+    shares = {t.name: money.ZERO for t in served}
+    if running and len(counts) == len(running) and whole:
+        shares.update({t.name: Decimal(t.gpus or 0) / whole for t in running})
+    elif running:
+        shares.update({t.name: money.ONE / len(running) for t in running})
+    return shares
 
 
 def _named_missing(deal: Deal, lessor: LessorAssumptions) -> Iterator[str]:
@@ -232,8 +244,8 @@ def _named_missing(deal: Deal, lessor: LessorAssumptions) -> Iterator[str]:
 @money.exact
 def cost_stack(deal: Deal) -> CostStack:
     """The lessor's capex and monthly running costs over the deal's term."""
-    lessor = deal.assumptions.lessor
-    assert lessor is not None and has_capex(deal)  # the caller asks only when there is capex
+    lessor = lessor_of(deal)
+    assert has_capex(deal)  # the caller asks only when there is capex
     ccy = deal.ccy
     served = capacity.tranches(deal)
     capex = _it_capex(deal, lessor, served)
@@ -296,21 +308,19 @@ def _depreciation(
 def residual(
     deal: Deal, stack: CostStack, rate: Decimal | None, market: MarketCurve | None
 ) -> Residual:
-    """What the capacity is worth the day after the deal's last day: fixed, or at the market."""
-    lessor = deal.assumptions.lessor
-    assert lessor is not None
+    """What the capacity is worth the day after the deal's last day: fixed, or at the market.
+
+    Each tranche's GPUs are re-let for the rest of their useful life; its built
+    facility counts at the book value it has when they stop, since until then
+    the re-let earns through it (counting its book value today as well would
+    count those years twice), discounted to the day after the lease.
+    """
+    lessor = lessor_of(deal)
     ccy = deal.ccy
     on = dates.next_day(deal.term_end)
     if lessor.residual is not None:
         value = money.round_money(lessor.residual, ccy)
         return Residual(value, "fixed", value, money.ZERO, on, None, ("a fixed residual",))
-    facility = money.ZERO
-    life = (lessor.facility.life_years if lessor.facility else 20) * 12
-    for c in stack.capex:
-        if c.kind == "facility":
-            used = dates.month_span(c.date, deal.term_end).months if deal.term_end >= c.date else 0
-            facility += c.amount * max(money.ZERO, 1 - Decimal(used) / life)
-    facility = money.round_money(facility, ccy)
     relet = dates.add_months(on, lessor.relet_gap_months)
     notes: list[str] = []
     if market is None:
@@ -318,58 +328,94 @@ def residual(
             "no market price to re-let the capacity at: the IT is valued at zero at the end "
             "(give assumptions.market_gpu_hour, or a fixed assumptions.lessor.residual)"
         )
-        return Residual(facility, "none", money.ZERO, facility, on, None, tuple(notes))
-    if rate is None:
+    elif rate is None:
         notes.append(
             "re-letting the capacity at the market needs a discount rate: IT valued at zero"
         )
-        return Residual(facility, "none", money.ZERO, facility, on, None, tuple(notes))
-    it = _relet_value(deal, lessor, stack, market, Discounter(rate, on), relet)
-    it = money.round_money(it, ccy)
-    return Residual(it + facility, "market", it, facility, on, relet, tuple(notes))
-
-
-def _relet_value(
-    deal: Deal,
-    lessor: LessorAssumptions,
-    stack: CostStack,
-    market: MarketCurve,
-    disc: Discounter,
-    relet: date,
-) -> Decimal:
-    """Each tranche's GPUs re-let at the market from ``relet`` to the end of their useful life."""
+    disc = Discounter(rate, on) if rate is not None else None
     capex_of: dict[tuple[str, str], Decimal] = defaultdict(lambda: money.ZERO)
     for c in stack.capex:
         capex_of[(c.tranche, c.kind)] += c.amount
     served = capacity.tranches(deal)
     staff = _staff_shares(served)
-    total = money.ZERO
+    facility_life = (lessor.facility.life_years if lessor.facility else 20) * 12
+    it = facility = money.ZERO
     for t in served:
-        if t.gpus is None:
-            continue
+        free = t.first if t.dropped else on  # the day its GPUs could next earn
+        start = dates.add_months(max(free, deal.start), lessor.relet_gap_months)
         life_end = dates.add_months(_when(t, lessor), lessor.useful_life_years * 12) - dates.ONE_DAY
-        if life_end < relet:
-            continue
-        # The tranche as it would run after the lease: in service to the end of its life.
-        again = InService(t.name, t.gpus, t.power_mw, relet, life_end, t.capex, t.capex_date)
-        first_month = dates.month_span(deal.start, relet).whole
-        for p in periods(relet, life_end, 1, "advance"):
-            after = dates.next_day(p.end)
-            earned = t.gpus * 24 * market.area(p.start, after)
-            costs = sum(
-                _monthly(
-                    deal,
-                    lessor,
-                    again,
-                    capex_of,
-                    p.start,
-                    p.end,
-                    first_month + p.index,
-                    staff[t.name],
-                ).values(),
-                money.ZERO,
-            )
-            net = earned - costs
-            if net > 0:
-                total += net * disc.factor(p.start)
+        stands_free = on
+        if market is not None and disc is not None:
+            if t.gpus is None:
+                notes.append(f"{t.name} has no GPU count: its IT is valued at zero at the end")
+            elif life_end < start:
+                notes.append(
+                    f"{t.name}'s useful life ends {life_end}, before it could be re-let: its IT "
+                    "is valued at zero at the end"
+                )
+            else:
+                it += _relet(
+                    deal, lessor, t, capex_of, staff[t.name], market, disc, start, life_end
+                )
+                stands_free = max(on, dates.next_day(life_end))
+        for c in stack.capex:
+            if c.kind == "facility" and c.tranche == t.name:
+                last = stands_free - dates.ONE_DAY
+                used = dates.month_span(c.date, last).months if last >= c.date else money.ZERO
+                book = c.amount * max(money.ZERO, 1 - used / facility_life)
+                facility += book * disc.factor(stands_free) if disc is not None else book
+    it, facility = money.round_money(it, ccy), money.round_money(facility, ccy)
+    basis: ResidualBasis = "market" if market is not None and disc is not None else "none"
+    return Residual(
+        it + facility,
+        basis,
+        it,
+        facility,
+        on,
+        relet if basis == "market" else None,
+        tuple(notes),
+        dropped=any(t.dropped for t in served),
+    )
+
+
+def _relet(
+    deal: Deal,
+    lessor: LessorAssumptions,
+    t: InService,
+    capex_of: dict[tuple[str, str], Decimal],
+    staff_share: Decimal,
+    market: MarketCurve,
+    disc: Discounter,
+    start: date,
+    life_end: date,
+) -> Decimal:
+    """Tranche ``t``'s GPUs re-let at the market from ``start`` to the end of their life.
+
+    Net of their running costs, month by month; a month that would lose money
+    earns nothing (the operator idles it). Valued on the discounter's date.
+    """
+    assert t.gpus is not None
+    # The tranche as it would run after the lease: in service to the end of its life.
+    again = InService(t.name, t.gpus, t.power_mw, start, life_end, t.capex, t.capex_date)
+    first_month = dates.month_span(deal.start, start).whole
+    share = staff_share if not t.dropped else _alone(deal, t)
+    total = money.ZERO
+    for p in periods(start, life_end, 1, "advance"):
+        after = dates.next_day(p.end)
+        earned = t.gpus * 24 * market.area(p.start, after)
+        costs = sum(
+            _monthly(
+                deal, lessor, again, capex_of, p.start, p.end, first_month + p.index, share
+            ).values(),
+            money.ZERO,
+        )
+        net = earned - costs
+        if net > 0:
+            total += net * disc.factor(p.start)
     return total
+
+
+def _alone(deal: Deal, t: InService) -> Decimal:
+    """A dropped tranche's share of the opex when it runs: as its GPUs stand to the lease's."""
+    whole = deal.gpus
+    return Decimal(t.gpus or 0) / whole if whole else money.ZERO

@@ -84,9 +84,16 @@ def apply(deal: Deal, scenario: Scenario) -> Applied:
     current = _fixed_prepayments(deal)
     if scenario.set:
         data = _data(current)
+        removed: list[str] = []
         for path, value in scenario.set:
+            if value is None and path.endswith("]"):
+                removed.append(path)  # after the rest, so every index names the deal's entry
+                continue
             _assign(data, path, value)
             notes.append(f"set {path} = {value}" if value is not None else f"cleared {path}")
+        for path in sorted(removed, key=_last_index, reverse=True):
+            _assign(data, path, None)
+            notes.append(f"removed {path}")
         current = _validate(data)
     assumptions = {
         key: getattr(scenario, key)
@@ -143,6 +150,11 @@ def _validate(data: dict[str, Any]) -> Deal:
         raise ScenarioError(validation_issues(exc)) from None
 
 
+def _last_index(path: str) -> int:
+    step = paths.parse(path)[-1]
+    return step if isinstance(step, int) else -1
+
+
 def _assign(data: dict[str, Any], path: str, value: str | None) -> None:
     """Set ``payments[0].amount``-style ``path`` in ``data`` to ``value`` (text, parsed later).
 
@@ -170,7 +182,9 @@ def _assign(data: dict[str, Any], path: str, value: str | None) -> None:
                 Codes.WRONG_TYPE, f"{path}: {paths.dotted(steps[:i])} holds no fields", where
             )
         if last:
-            if value is None:
+            if value is None and isinstance(step, int):
+                del target[step]
+            elif value is None:
                 target.pop(step, None)
             else:
                 target[step] = value
@@ -282,12 +296,47 @@ def _delayed(deal: Deal, delay: Delay, extend: bool, notes: list[str]) -> dict[s
     return data
 
 
+def _capex_day(deal: Deal, tranche: dict[str, Any]) -> date:
+    """When a tranche's capex is spent, as the cost stack dates it."""
+    lessor = deal.assumptions.lessor
+    if lessor is not None and lessor.capex is not None:
+        return lessor.capex_date or deal.start  # all the capacity, bought at once
+    day = tranche.get("capex_date") or tranche.get("delivered") or deal.start
+    assert isinstance(day, date)
+    return day
+
+
+def _drop(deal: Deal, data: dict[str, Any], tranche: dict[str, Any], name: str, by: date) -> str:
+    """The tenant no longer takes ``tranche`` from ``by``: its streams go with it.
+
+    Capex already spent by then is sunk: the tranche stays, dropped, and the
+    lessor re-lets it at the market when it arrives. Capex not yet spent is
+    never spent: the tranche goes altogether. Returns what happened, for a note.
+    """
+    tranches = data["capacity"]["tranches"]
+    data["payments"] = [p for p in data["payments"] if p.get("tranche") != name]
+    if not data["payments"]:
+        raise _fail(Codes.OUTSIDE_TERM, f"dropping {name} leaves no payment", ("payments",))
+    if _capex_day(deal, tranche) <= by:
+        tranche.pop("until", None)
+        tranche["dropped"] = True
+        return (
+            "its streams drop out; its capex, already spent, stays, and the lessor re-lets it "
+            "at the market when it arrives"
+        )
+    tranches.remove(tranche)
+    if not tranches:
+        data.pop("capacity", None)
+    return "its streams drop out, and its capex, not yet spent, with it"
+
+
 def _tranche_delayed(deal: Deal, delay: Delay, notes: list[str]) -> dict[str, Any]:
     """One tranche delivered later: its streams move with it, its capex stays where it was.
 
     A tranche delivered after the term, or (with ``delivery.shortfall: drop``)
-    after the deadline and its grace, is dropped with its streams and capex:
-    the tenant does not take it, and the lessor is assumed to cancel it.
+    after the deadline and its grace, is dropped with its streams: the tenant
+    does not take it, and the lessor, whose capex stays on its date, re-lets
+    it at the market when it arrives.
     """
     data = _data(deal)
     tranches = (data.get("capacity") or {}).get("tranches", [])
@@ -299,7 +348,10 @@ def _tranche_delayed(deal: Deal, delay: Delay, notes: list[str]) -> dict[str, An
             f"no tranche named {delay.tranche!r} to delay (the deal has: {have})",
             ("capacity", "tranches"),
         )
-    tranche = tranches[names.index(delay.tranche)]
+    name = delay.tranche
+    assert name is not None  # a tranche delay names its tranche
+    tranche = tranches[names.index(name)]
+    tranche["name"] = name
     delivered = tranche.get("delivered", deal.start)
     moved = _shift(delivered, delay)
     end = deal.term_end
@@ -307,18 +359,17 @@ def _tranche_delayed(deal: Deal, delay: Delay, notes: list[str]) -> dict[str, An
     late = d is not None and moved > d.deadline + timedelta(days=d.grace_days)
     if moved > end or (late and d is not None and d.shortfall == "drop"):
         why = "after the term ends" if moved > end else "after the deadline and its grace"
+        # The day the tenant no longer takes it: the end, or when the grace runs out.
+        by = end
+        if moved <= end and d is not None:
+            by = min(end, d.deadline + timedelta(days=d.grace_days))
+        tranche.setdefault("capex_date", delivered)
+        tranche["delivered"] = moved
+        what = _drop(deal, data, tranche, name, by)
         notes.append(
             f"delay {delay}: tranche {delay.tranche} would arrive {moved}, {why}: it is "
-            "dropped, with its streams and its capex"
+            f"dropped; {what}"
         )
-        tranches.remove(tranche)
-        data["payments"] = [p for p in data["payments"] if p.get("tranche") != delay.tranche]
-        if not data["payments"]:
-            raise _fail(
-                Codes.OUTSIDE_TERM, f"dropping {delay.tranche} leaves no payment", ("payments",)
-            )
-        if not tranches:
-            data.pop("capacity", None)
         return data
     tranche.setdefault("capex_date", delivered)
     tranche["delivered"] = moved
@@ -392,15 +443,17 @@ def _truncate(deal: Deal, last: date, fee: Decimal | None, notes: list[str]) -> 
             adj["until"] = last
     data.pop("termination", None)
     capacity = data.get("capacity") or {}
-    kept = [t for t in capacity.get("tranches", []) if t.get("delivered", deal.start) <= last]
-    for tranche in kept:
-        if tranche.get("until", last) > last:
-            tranche["until"] = last
-    if capacity.get("tranches") and len(kept) < len(capacity["tranches"]):
-        notes.append("the tranches that would have been delivered after the end drop out")
-        capacity["tranches"] = kept
-        if not kept:
-            data.pop("capacity")
+    for i, tranche in enumerate(list(capacity.get("tranches", []))):
+        if tranche.get("dropped"):
+            continue
+        if tranche.get("delivered", deal.start) <= last:
+            if tranche.get("until", last) > last:
+                tranche["until"] = last
+            continue
+        name = tranche.get("name", f"tranche-{i + 1}")
+        tranche["name"] = name
+        what = _drop(deal, data, tranche, name, last)
+        notes.append(f"tranche {name}, due {tranche['delivered']}, is not delivered: {what}")
     _rebase_residuals(deal, data, last, notes)
     _credit_as_agreed(deal, data, last, notes)
     return data
@@ -513,7 +566,14 @@ def _delivered(deal: Deal, share: Decimal, notes: list[str]) -> dict[str, Any]:
             "per_gpu_hour": False,
         }
     )
-    _deliver_share(deal, data, share, max(cutoff, deal.start))
+    # The capacity changes where the fees do: from the first period that starts at the
+    # cutoff or after it, so a period is never billed whole for capacity it half lacked.
+    starts = [
+        r.period_start
+        for r in build_schedule(deal).rows
+        if r.period_start is not None and r.period_start >= cutoff
+    ]
+    _deliver_share(deal, data, share, min(starts, default=max(cutoff, deal.start)))
     notes.append(
         f"delivered {money.format_percent(share)}: payments for periods from {cutoff} scale "
         "with the share delivered, and so does the capacity in service, so each GPU-hour "
@@ -532,18 +592,32 @@ def _deliver_share(deal: Deal, data: dict[str, Any], share: Decimal, cutoff: dat
         return
     capacity = data.setdefault("capacity", {})
     if not capacity.get("tranches"):
-        # The block as the deal counts it: capacity's figures, or else the reported ones.
+        # The block as the deal counts it: capacity's figures, or else the reported ones,
+        # bought when the lessor's capex is dated.
         for key in ("gpus", "power_mw"):
             capacity.pop(key, None)
         whole = {k: v for k, v in (("gpus", deal.gpus), ("power_mw", deal.power_mw)) if v}
-        capacity["tranches"] = [{"name": "capacity", **whole}]
+        lessor = deal.assumptions.lessor
+        bought = lessor.capex_date if lessor is not None else None
+        capacity["tranches"] = [
+            {"name": "capacity", **whole, **({"capex_date": bought} if bought else {})}
+        ]
     out = []
     for i, tranche in enumerate(capacity["tranches"]):
         name = tranche.get("name", f"tranche-{i + 1}")
         tranche["name"] = name
         gpus, power = tranche.get("gpus"), tranche.get("power_mw")
         kept = {**tranche}
-        rest = {"name": f"{name}-undelivered", "until": cutoff - dates.ONE_DAY}
+        last = tranche.get("until", deal.term_end)
+        if tranche.get("dropped") or last < cutoff:
+            out.append(kept)  # not in service at the cutoff: nothing of it to fall short
+            continue
+        # What never arrives was still bought, on the tranche's own capex date.
+        rest = {
+            "name": f"{name}-undelivered",
+            "until": cutoff - dates.ONE_DAY,
+            "capex_date": tranche.get("capex_date") or tranche.get("delivered") or deal.start,
+        }
         if "delivered" in tranche:
             rest["delivered"] = tranche["delivered"]
         if gpus is not None:

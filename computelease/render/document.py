@@ -275,7 +275,8 @@ def tranches_text(tranches: Sequence[InService], fmt: Fmt) -> str:
                 *([f"{money.format_quantity(t.power_mw)} MW"] if t.power_mw is not None else []),
             ]
         )
-        parts.append(f"{safe(t.name)}: {size}, in service {t.first} to {t.last}")
+        served = f"dropped, arrives {t.first}" if t.dropped else f"in service {t.first} to {t.last}"
+        parts.append(f"{safe(t.name)}: {size}, {served}")
     return "; ".join(parts)
 
 
@@ -354,11 +355,13 @@ def residual_text(x: Lessor, fmt: Fmt) -> str:
         return f"{fmt.money(r.value)}, fixed, on {r.on}"
     if r.basis == "market":
         text = (
-            f"{fmt.money(r.value)} on {r.on}: the IT re-let at the market from {r.relet_from}, "
+            f"{fmt.money(r.value)} on {r.on}: the IT re-let at the market from {r.relet_from}"
+            f"{' (a dropped tranche from its arrival)' if r.dropped else ''}, "
             f"{fmt.money(r.it_value)}"
         )
         return text + (
-            f", and the facility's book value {fmt.money(r.facility_value)}"
+            f", and the facility, {fmt.money(r.facility_value)} (its book value when "
+            "the re-let ends, discounted)"
             if r.facility_value
             else ""
         )
@@ -416,9 +419,13 @@ def deal_document(report: DealReport, options: RenderOptions) -> Document:
     summary = breakeven_summary(a.breakeven, fmt)
     if summary:
         sections.append(Figures("Breakeven", summary))
+    return Document(title, subtitle, banner, tuple(sections), analysis_notes(a), a.conventions)
+
+
+def analysis_notes(a: Analysis) -> tuple[str, ...]:
+    """What an analysis assumed or could not compute: its own notes and each block's."""
     blocks = (a.breakeven.lessor, a.breakeven.lessee, a.breakeven.market)
-    notes = (*a.notes, *a.breakeven.missing, *(n for b in blocks if b is not None for n in b.notes))
-    return Document(title, subtitle, banner, tuple(sections), notes, a.conventions)
+    return (*a.notes, *a.breakeven.missing, *(n for b in blocks if b is not None for n in b.notes))
 
 
 def calc(report: CalcReport, options: RenderOptions) -> tuple[Document, ...]:
@@ -736,7 +743,15 @@ def scenario(result: ScenarioComparison, options: RenderOptions) -> Document:
         for side, why in (("base", base_why), ("scenario", scenario_why)):
             if why:
                 reasons.setdefault(why, []).append(f"{row.metric.label} ({side})")
-    notes = [*result.notes, *(f"{', '.join(labels)}: {why}" for why, labels in reasons.items())]
+    # What the scenario assumes that the base does not (a part it cleared, an end value
+    # it could not re-let): the base's own notes are lease calc's to show.
+    before = set(analysis_notes(result.base))
+    new = [f"scenario: {n}" for n in analysis_notes(result.scenario) if n not in before]
+    notes = [
+        *result.notes,
+        *new,
+        *(f"{', '.join(labels)}: {why}" for why, labels in reasons.items()),
+    ]
     name, subtitle = _header(deal, result.source)
     return Document(
         name, subtitle, None, (grid,), tuple(dict.fromkeys(notes)), result.scenario.conventions

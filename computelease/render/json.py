@@ -264,8 +264,10 @@ def _units(u: UnitEconomics) -> Json:
             "name": t.name,
             "gpus": t.gpus,
             "power_mw": _num(t.power_mw),
+            # A dropped tranche is in service on no day; it arrives on in_service_from.
             "in_service_from": _day(t.first),
-            "in_service_to": _day(t.last),
+            "in_service_to": None if t.dropped else _day(t.last),
+            "dropped": t.dropped,
         }
         for t in u.tranches
     ]
