@@ -32,10 +32,10 @@ from pydantic import ValidationError
 
 from computelease import dates, money, paths
 from computelease.core.commitment import owed_part
-from computelease.core.schedule import build_schedule, prepayment_amounts
+from computelease.core.schedule import build_schedule, periods, prepayment_amounts
 from computelease.errors import Code, Codes, ExitCode, FieldError, FieldPath, LeaseError
 from computelease.fields import Delay
-from computelease.models import Deal, Scenario, as_data
+from computelease.models import STEP_MONTHS, Deal, Scenario, as_data
 from computelease.validation import Located, validation_issues
 
 
@@ -568,18 +568,29 @@ def _delivered(deal: Deal, share: Decimal, notes: list[str]) -> dict[str, Any]:
     )
     # The capacity changes where the fees do: from the first period that starts at the
     # cutoff or after it, so a period is never billed whole for capacity it half lacked.
-    starts = [
-        r.period_start
-        for r in build_schedule(deal).rows
-        if r.period_start is not None and r.period_start >= cutoff
-    ]
-    _deliver_share(deal, data, share, min(starts, default=max(cutoff, deal.start)))
+    _deliver_share(deal, data, share, _first_period_from(deal, cutoff))
     notes.append(
         f"delivered {money.format_percent(share)}: payments for periods from {cutoff} scale "
         "with the share delivered, and so does the capacity in service, so each GPU-hour "
         "delivered is priced as before; the lessor's capex is unchanged"
     )
     return data
+
+
+def _first_period_from(deal: Deal, cutoff: date) -> date:
+    """The first day on or after ``cutoff`` that a period of one of the deal's streams starts."""
+    starts = []
+    for stream in deal.payments:
+        if stream.every == "once":
+            continue
+        first, last = stream.from_ or deal.start, stream.until or deal.term_end
+        step = STEP_MONTHS[stream.every]
+        found = next(
+            (p.start for p in periods(first, last, step, "advance") if p.start >= cutoff), None
+        )
+        if found is not None:
+            starts.append(found)
+    return min(starts, default=max(cutoff, deal.start))
 
 
 def _deliver_share(deal: Deal, data: dict[str, Any], share: Decimal, cutoff: date) -> None:
