@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -191,27 +192,32 @@ def xirr(flows: Sequence[Flow]) -> Irr:
     if changes == 0:
         return Irr(None, (), 0, "the cash flows never change sign, so there is no IRR")
 
+    # d NPV / d ln(1 + rate): the same sum with each flow times -t.
+    weighted = [-t * a for t, a in zip(times, amounts, strict=True)]
+
     def npv(rate: float) -> float:
         return _sum_exp(times, amounts, math.log1p(rate))
 
     def slope(rate: float) -> float:
-        # d NPV / d ln(1 + rate): the same sum with each flow times -t.
-        return _sum_exp(
-            times, [-t * a for t, a in zip(times, amounts, strict=True)], math.log1p(rate)
-        )
+        return _sum_exp(times, weighted, math.log1p(rate))
 
     def scan(cells: int) -> list[float]:
         lo, hi = math.log1p(IRR_LOW), math.log1p(IRR_HIGH)
         grid = [math.expm1(lo + (hi - lo) * i / cells) for i in range(cells + 1)]
-        values = [npv(r) for r in grid]
+        # The NPV and its slope at every grid point, from one exponential per flow.
+        both = [_sum_exp_pair(times, amounts, weighted, math.log1p(r)) for r in grid]
+        values = [v for v, _ in both]
+        slopes = [d for _, d in both]
         found: list[float] = []
-        for (low, f_low), (high, f_high) in itertools.pairwise(zip(grid, values, strict=True)):
+        for i, ((low, f_low), (high, f_high)) in enumerate(
+            itertools.pairwise(zip(grid, values, strict=True))
+        ):
             if f_low == 0:
                 found.append(low)
             elif f_low * f_high < 0:
                 found.append(_bisect(npv, low, high, f_low))
-            elif f_high != 0 and slope(low) * slope(high) < 0:
-                turn = _bisect(slope, low, high, slope(low))
+            elif f_high != 0 and slopes[i] * slopes[i + 1] < 0:
+                turn = _bisect(slope, low, high, slopes[i])
                 f_turn = npv(turn)
                 if f_turn == 0:
                     found.append(turn)
@@ -250,6 +256,32 @@ def _sum_exp(times: Sequence[float], amounts: Sequence[float], base: float) -> f
             return math.copysign(math.inf, a) if a else 0.0
         total += a * math.exp(exponent)
     return total
+
+
+def _sum_exp_pair(
+    times: Sequence[float], first: Sequence[float], second: Sequence[float], base: float
+) -> tuple[float, float]:
+    """``_sum_exp`` of two weightings of the same flows at once, sharing each exponential.
+
+    ``times`` are ascending from 0, so the largest exponent is the last flow's.
+    """
+    if times and -times[-1] * base <= 700:
+        factors = [math.exp(-t * base) for t in times]
+        return math.fsum(map(operator.mul, first, factors)), math.fsum(
+            map(operator.mul, second, factors)
+        )
+    one = two = 0.0
+    for t, a, b in zip(times, first, second, strict=True):
+        exponent = -t * base
+        if exponent > 700:
+            return (
+                math.copysign(math.inf, a) if a else 0.0,
+                math.copysign(math.inf, b) if b else 0.0,
+            )
+        e = math.exp(exponent)
+        one += a * e
+        two += b * e
+    return one, two
 
 
 def _bisect(f: Callable[[float], float], low: float, high: float, f_low: float) -> float:
