@@ -21,13 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from computelease.api import (
-        Axis,
-        CheckRun,
-        Loaded,
-        LoadedDeal,
-        Result,
-        Scenario,
-        Settings,
         analyse,
         book,
         breakeven,
@@ -38,8 +31,14 @@ if TYPE_CHECKING:
         schedule,
         sensitivity,
     )
+    from computelease.core.analysis import Settings
+    from computelease.core.reports import CheckRun
+    from computelease.core.sensitivity import Axis
     from computelease.errors import Code, ExitCode, Problem, Severity
     from computelease.fields import Kind
+    from computelease.locations import LoadedDeal
+    from computelease.models import Scenario
+    from computelease.results import Loaded, Result
 
 if TYPE_CHECKING:
     __version__: str
@@ -69,9 +68,22 @@ __all__ = [
     "sensitivity",
 ]
 
-#: The module each public name lives in: the API's, but for problems and field kinds.
-_HOMES = {"Code": "errors", "ExitCode": "errors", "Problem": "errors", "Severity": "errors"}
-_HOMES["Kind"] = "fields"
+#: The module each public name lives in. Types live below the API, so naming one (in a
+#: notebook or an annotation) never imports the YAML loader; the calls live in the API.
+_HOMES = {
+    "Axis": "core.sensitivity",
+    "CheckRun": "core.reports",
+    "Code": "errors",
+    "ExitCode": "errors",
+    "Kind": "fields",
+    "Loaded": "results",
+    "LoadedDeal": "locations",
+    "Problem": "errors",
+    "Result": "results",
+    "Scenario": "models",
+    "Settings": "core.analysis",
+    "Severity": "errors",
+}
 
 
 def __getattr__(name: str) -> Any:

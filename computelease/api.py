@@ -27,10 +27,9 @@ import os
 import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Generic, Literal, Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from computelease import checks, loader, source
 from computelease.core import analysis as core_analysis
@@ -47,14 +46,12 @@ from computelease.core.whatif import ScenarioComparison
 from computelease.errors import (
     Codes,
     DealInvalid,
-    ExitCode,
     Problem,
     RequestError,
-    Severity,
-    exit_code,
 )
-from computelease.loader import LoadedDeal
+from computelease.locations import LoadedDeal
 from computelease.models import Scenario, as_data
+from computelease.results import Loaded, Result
 
 __all__ = [
     "Axis",
@@ -83,40 +80,7 @@ Source = str | os.PathLike[str] | LoadedDeal
 Period = Literal["month", "quarter", "year"]
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """Deals read from files: the valid ones, every problem of the others, every file found."""
-
-    deals: tuple[LoadedDeal, ...]
-    problems: tuple[Problem, ...] = ()
-    #: Every deal file found, valid or not: what ``--output`` must never write over.
-    files: tuple[str, ...] = ()
-
-
 Sources = Source | Loaded | Iterable[Source]
-
-
-@dataclass(frozen=True)
-class Result(Generic[R]):
-    """What a call computed, if anything, and every problem met on the way.
-
-    ``value`` is None when nothing could be computed (every deal given was
-    invalid, say); otherwise it holds the valid deals' results, and
-    ``problems`` still lists what was wrong with the others.
-    """
-
-    value: R | None
-    problems: tuple[Problem, ...] = ()
-    files: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """True when no problem is an error (warnings and notes may remain)."""
-        return not any(p.severity is Severity.ERROR for p in self.problems)
-
-    def exit_code(self, *, strict: bool = False) -> ExitCode:
-        """The exit code ``lease`` gives for these problems (0, 1 or 2)."""
-        return exit_code(self.problems, strict=strict)
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from computelease.core.scenario import Applied, ScenarioError, apply
 from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import totals
 from computelease.errors import Codes, DealInvalid, FieldError, FieldPath, Problem, RequestError
-from computelease.loader import LoadedDeal
+from computelease.locations import LoadedDeal
 from computelease.models import MAX_WORK, Scenario, schedule_rows
 from computelease.validation import Located
 

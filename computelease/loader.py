@@ -12,37 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from computelease.errors import Code, Codes, DealInvalid, FieldPath, Problem
+from computelease.locations import LoadedDeal, Locations, located
 from computelease.models import Deal
 from computelease.paths import dotted
 from computelease.source import decode, read_file
 from computelease.validation import validation_issues
-from computelease.yamltree import Locations, located, parse_yaml
-
-
-@dataclass(frozen=True)
-class LoadedDeal:
-    """A validated deal with the file it came from and where each field was written."""
-
-    path: str
-    deal: Deal
-    locations: Locations
-
-    def problem(self, path: FieldPath, code: Code, message: str, *, key: bool = False) -> Problem:
-        """A problem located at ``path`` in this deal's file."""
-        mark = self.locations.find(path, key=key)
-        return located(
-            self.path,
-            mark,
-            code,
-            message,
-            dotted(path) or None,
-        )
+from computelease.yamltree import parse_yaml
 
 
 def load(path: Path | str, *, name: str | None = None) -> LoadedDeal:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from computelease.errors import Codes, DealInvalid, Problem
-from computelease.yamltree import LineIndex, Mark
+from computelease.locations import LineIndex, Mark
 
 #: Largest deal file read, in bytes.
 MAX_BYTES: Final = 1024 * 1024

@@ -30,6 +30,7 @@ ORDER = [
     "fields",
     "models",
     "validation",
+    "locations",
     "core",
     "core.capacity",
     "core.schedule",
@@ -48,6 +49,7 @@ ORDER = [
     "core.book",
     "core.reported",
     "core.reports",
+    "results",
     "render.options",
     "render.safe",
     "render.document",
@@ -68,7 +70,17 @@ ORDER = [
     "__main__",
 ]
 RANK = {name: i for i, name in enumerate(ORDER)}
-PURE = {"errors", "money", "dates", "paths", "fields", "models", "validation"}
+PURE = {
+    "errors",
+    "money",
+    "dates",
+    "paths",
+    "fields",
+    "models",
+    "validation",
+    "locations",
+    "results",
+}
 FORBIDDEN_IN_PURE = {"typer", "rich", "yaml", "click", "sys", "os", "pathlib", "io", "subprocess"}
 IO_CALLS = {"print", "open", "input", "read_text", "read_bytes", "write_text", "write_bytes"}
 
@@ -177,9 +189,7 @@ def test_pure_layers_do_no_io(name: str, path: Path) -> None:
 def test_renderers_never_import_the_loader_the_checks_or_yaml(name: str, path: Path) -> None:
     banned = {"yaml", "computelease.loader", "computelease.checks", "computelease.api"}
     banned |= {"computelease.yamltree", "computelease.source", "computelease.cli"}
-    found = {
-        i for i in imports(path, name) if i.split(".")[0] == "yaml" or internal(i) is not None
-    }
+    found = {i for i in imports(path, name) if i.split(".")[0] == "yaml" or internal(i) is not None}
     hits = {i for i in found if i == "yaml" or any(i.startswith(b) for b in banned)}
     assert not hits, f"{name} imports {sorted(hits)}"
 
@@ -223,6 +233,15 @@ def test_import_computelease_is_cheap_and_exports_lazily() -> None:
     assert not {"yaml", "pydantic", "rich", "typer", "computelease.api"} & loaded
     loaded = _loaded_after("from computelease import analyse")
     assert "computelease.api" in loaded
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Axis", "CheckRun", "Loaded", "LoadedDeal", "Problem", "Result", "Scenario", "Settings"],
+)
+def test_naming_a_public_type_does_not_import_the_loader(name: str) -> None:
+    loaded = _loaded_after(f"from computelease import {name}")
+    assert not {"yaml", "computelease.loader", "computelease.api"} & loaded
 
 
 def test_renderers_and_result_types_do_not_import_yaml() -> None:
