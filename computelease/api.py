@@ -114,10 +114,20 @@ def load(sources: Sources) -> Loaded:
     if isinstance(sources, Loaded):
         return sources
     items = [sources] if isinstance(sources, str | os.PathLike | LoadedDeal) else list(sources)
+    if not items:
+        return Loaded((), (Problem(None, None, None, Codes.NO_DEALS, "no deal file given"),))
     given = [i for i in items if isinstance(i, LoadedDeal)]
-    found = source.discover([Path(i) for i in items if not isinstance(i, LoadedDeal)])
+    # An empty path is no path: Path("") would silently mean the current folder.
+    empty = [i for i in items if not isinstance(i, LoadedDeal) and not os.fspath(i)]
+    found = source.discover(
+        [Path(i) for i in items if not isinstance(i, LoadedDeal) and os.fspath(i)]
+    )
     deals = list(given)
-    problems = list(found.problems)
+    problems = [
+        Problem(None, None, None, Codes.UNREADABLE, "an empty path: name a deal file or folder")
+        for _ in empty[:1]
+    ]
+    problems += found.problems
     for path, shown in found.files:
         with _collecting(problems, shown):
             deals.append(loader.load(path, name=shown))
@@ -125,8 +135,29 @@ def load(sources: Sources) -> Loaded:
     return Loaded(tuple(deals), tuple(problems), files)
 
 
-def _one(sources: Sources) -> tuple[LoadedDeal | None, list[Problem], tuple[str, ...]]:
+def _refused(settings: Settings | None, fx: Mapping[str, Decimal] | None = None) -> list[Problem]:
+    """What is wrong with the settings themselves (a rate of -500%, a NaN exchange rate).
+
+    Checked once, before any deal is read, so that a bad setting is one
+    problem, not one per deal.
+    """
+    try:
+        if settings is not None:
+            core_analysis.check_settings(settings)
+        if fx:
+            core_book.check_fx(fx)
+    except RequestError as exc:
+        return [Problem(None, None, None, exc.code, exc.message)]
+    return []
+
+
+def _one(
+    sources: Sources, settings: Settings | None = None
+) -> tuple[LoadedDeal | None, list[Problem], tuple[str, ...]]:
     """The one deal a single-deal call needs, or the problems that say why there is none."""
+    refused = _refused(settings)
+    if refused:
+        return None, refused, ()
     loaded = load(sources)
     problems = list(loaded.problems)
     if problems or len(loaded.deals) == 1:
@@ -154,6 +185,9 @@ def analyse(
     the scenario has it; a deal without one is skipped with a warning.
     """
     settings = settings or Settings()
+    refused = _refused(settings)
+    if refused:
+        return Result(None, tuple(refused))
     loaded = load(sources)
     problems = list(loaded.problems)
     deals = loaded.deals
@@ -206,7 +240,7 @@ def schedule(
     with_options: bool = False,
 ) -> Result[ScheduleResult]:
     """Every payment of one deal with its present value; ``by`` sums them by period."""
-    item, problems, files = _one(sources)
+    item, problems, files = _one(sources, settings)
     value = None
     if item is not None:
         with _collecting(problems, item.path):
@@ -221,7 +255,7 @@ def schedule(
 
 def breakeven(sources: Sources, settings: Settings | None = None) -> Result[BreakevenResult]:
     """The lessor's payback, NPV and IRR; lease against buy; the lease against the market."""
-    item, problems, files = _one(sources)
+    item, problems, files = _one(sources, settings)
     value = None
     if item is not None:
         with _collecting(problems, item.path):
@@ -249,7 +283,7 @@ def scenario(
     With both, the overrides given win over the named scenario's (``set``
     paths are merged, the given ones winning).
     """
-    item, problems, files = _one(sources)
+    item, problems, files = _one(sources, settings)
     value = None
     if item is not None:
         with _collecting(problems, item.path):
@@ -286,7 +320,7 @@ def sensitivity(
     settings: Settings | None = None,
 ) -> Result[SensitivityGrid]:
     """One metric of one deal over one or two varied inputs (a spreadsheet data table)."""
-    item, problems, files = _one(sources)
+    item, problems, files = _one(sources, settings)
     chosen = METRICS.get(metric) if isinstance(metric, str) else metric
     if chosen is None:
         problems.append(
@@ -333,6 +367,9 @@ def _across(
     lessor: str | None,
 ) -> Result[R]:
     """``work`` over each deal analysed (of ``lessor`` only, by prefix), the rest as problems."""
+    refused = _refused(settings, fx)
+    if refused:
+        return Result(None, tuple(refused))
     loaded = load(sources)
     problems = list(loaded.problems)
     wanted = (lessor or "").casefold()

@@ -21,14 +21,13 @@ from pydantic import ValidationError
 from computelease import dates, money
 from computelease.api import Period
 from computelease.core.analysis import Settings
-from computelease.core.sensitivity import MAX_STEPS, Axis, input_kind
+from computelease.core.book import MAX_FX
+from computelease.core.sensitivity import MAX_STEPS, Axis, axis_bound, input_kind
 from computelease.errors import Codes, FieldError, RequestError, UsageError, shown
 from computelease.fields import Kind, parse_delay
 from computelease.models import Scenario
 from computelease.validation import validation_issues
 
-#: The widest a rate on an axis may go: every rate field lies within -100% to 100%.
-_RATE_BOUND: Final = Decimal(1)
 _AXIS = re.compile(r"\s*([^=\s]+)\s*=\s*(.+?)\s*\.\.\s*([^:]+?)\s*:\s*(.+?)\s*")
 
 
@@ -73,8 +72,9 @@ def axis(text: str) -> Axis:
             low, high, step = (money.parse_number(b) for b in bounds)
     except FieldError as exc:
         raise UsageError(f"--vary {shown(text)}: {exc.message}") from None
-    if any(abs(v) > money.MAX_AMOUNT for v in (low, high, step)):
-        raise UsageError(f"--vary {shown(text)}: values up to 10^15 only")
+    if any(abs(v) > axis_bound(kind) for v in (low, high, step)):
+        limit = "rates within 100%" if kind is Kind.RATE else "values up to 10^15"
+        raise UsageError(f"--vary {shown(text)}: {limit} only")
     with money.arithmetic():
         if step <= 0 or high < low:
             raise UsageError(
@@ -96,7 +96,8 @@ def _rates(name: str, bounds: Sequence[str]) -> tuple[Decimal, ...]:
     out = []
     for bound in bounds:
         try:
-            value = money.parse_rate(bound, low=-_RATE_BOUND, high=_RATE_BOUND, what=name)
+            limit = axis_bound(Kind.RATE)
+            value = money.parse_rate(bound, low=-limit, high=limit, what=name)
         except FieldError as exc:
             if any(not b.endswith("%") for b in bounds) and "did you mean" in exc.message:
                 written = "..".join(f"{b.rstrip('%')}%" for b in bounds[:2])
@@ -132,10 +133,6 @@ def _delays(
     return values, unit
 
 
-#: The largest exchange rate taken: yen and won against a dollar are in the thousands.
-_FX_BOUND: Final = Decimal(1_000_000)
-
-
 def fx(items: Sequence[str]) -> dict[str, Decimal]:
     """``["EUR=1.08", ...]`` as ``{"EUR": Decimal("1.08")}``."""
     out: dict[str, Decimal] = {}
@@ -146,10 +143,10 @@ def fx(items: Sequence[str]) -> dict[str, Decimal]:
             rate = money.parse_number(rate_text, what="exchange rate")
         except FieldError as exc:
             raise UsageError(f"--fx {shown(item)}: {exc.message}") from None
-        if not sep or not 0 < rate <= _FX_BOUND:
+        if not sep or not 0 < rate <= MAX_FX:
             raise UsageError(
                 f"--fx {shown(item)}: expected CODE=RATE with a rate above 0 and at most "
-                f"{_FX_BOUND:,}, such as EUR=1.08"
+                f"{MAX_FX:,}, such as EUR=1.08"
             )
         out[ccy.code] = rate
     return out

@@ -137,14 +137,15 @@ def _root(
 
 # Options shared by several commands, and the longer ones of each, declared once.
 DealsArgument = Annotated[
-    list[Path],
+    # Strings, not Paths: Path("") would quietly mean the current folder.
+    list[str],
     # readable=False: a file that cannot be read is E001 beside the others, not a stop.
     typer.Argument(
         help="Deal files or folders.", show_default=False, metavar="DEAL", readable=False
     ),
 ]
 DealArgument = Annotated[
-    Path,
+    str,
     typer.Argument(help="A deal file.", show_default=False, metavar="DEAL", readable=False),
 ]
 FormatOption = Annotated[
@@ -289,7 +290,7 @@ FxOption = Annotated[
 def check(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
             help="Deal files or folders (searched for *.yaml and *.yml). Default: deals/",
             metavar="PATH",
@@ -310,7 +311,7 @@ def check(
 
     if not paths and not Path("deals").is_dir():
         raise UsageError("no paths given and there is no deals/ folder here")
-    run = api.check(paths or [Path("deals")])
+    run = api.check(paths or ["deals"])
     _diagnose(run.problems, debug=_debug_requested(ctx), lines=False)
     _out(reporter(output_format).check(run))
     raise typer.Exit(_exit(run.problems, strict=strict))

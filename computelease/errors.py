@@ -113,6 +113,7 @@ class Codes:
     NOTHING_TO_COMPARE = Code("E504", "no deal to compare", usage=True)
     UNKNOWN_METRIC = Code("E505", "unknown metric", usage=True)
     ONE_DEAL = Code("E506", "one deal file expected", usage=True)
+    BAD_SETTING = Code("E507", "a setting or an input given is out of range", usage=True)
     # E9xx: lease itself.
     INTERNAL = Code("E900", "internal error: a bug in lease")
     # Warnings and notes.

@@ -163,9 +163,14 @@ def discover(paths: Sequence[Path]) -> Found:
         shown = str(given)
         try:
             info = given.stat()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
+            # ValueError: a NUL byte, which no file name can hold.
             reason = (
-                "no such file or folder" if isinstance(exc, FileNotFoundError) else _os_reason(exc)
+                "no such file or folder"
+                if isinstance(exc, FileNotFoundError)
+                else "a path cannot hold a NUL byte"
+                if isinstance(exc, ValueError)
+                else _os_reason(exc)
             )
             problems.append(Problem(shown, None, None, Codes.UNREADABLE, reason))
             continue

@@ -241,3 +241,67 @@ def test_check_groups_problems_by_file(write: Callable[..., Path]) -> None:
         (str(reported), "W401"),
     ]
     assert json.loads(render_json.check(run))[0]["line"] == 8
+
+
+EUR_DEAL = ROOT / "tests" / "corpus" / "valid" / "valid-currency-eur.yaml"
+
+
+@pytest.mark.parametrize("rate", ["-5", "-0.5", "1.01", "NaN", "Infinity", "1e100"])
+def test_a_rate_out_of_range_is_one_usage_problem_for_every_call(rate: str) -> None:
+    settings = Settings(rate=Decimal(rate))
+    rows = Axis("discount_rate", Kind.RATE, (Decimal("0.05"),))
+    results: list[Result[Any]] = [
+        analyse([REFLECTION, EUR_DEAL], settings),
+        schedule(REFLECTION, settings),
+        breakeven(REFLECTION, settings),
+        scenario(REFLECTION, Scenario(terminate="earliest"), settings),
+        sensitivity(REFLECTION, "total", rows, settings=settings),
+        compare([REFLECTION, EUR_DEAL], settings, fx={"EUR": Decimal("1.08")}),
+        book(REFLECTION, settings),
+    ]
+    for result in results:
+        assert result.value is None
+        assert [(p.code, p.file) for p in result.problems] == [(Codes.BAD_SETTING, None)]
+        assert "out of range: give 0% to 100% a year" in result.problems[0].message
+        assert result.exit_code() is ExitCode.USAGE
+
+
+@pytest.mark.parametrize("fx", ["0", "-1", "NaN", "1e300", "1000000.01"])
+def test_an_exchange_rate_out_of_range_is_a_usage_problem(fx: str) -> None:
+    for call in (compare, book):
+        result = call([REFLECTION, EUR_DEAL], fx={"EUR": Decimal(fx)})
+        assert result.value is None
+        assert [p.code for p in result.problems] == [Codes.BAD_SETTING]
+    assert compare([REFLECTION, EUR_DEAL], fx={"EUR": Decimal("1000000")}).ok
+
+
+@pytest.mark.parametrize("value", ["NaN", "-5", "1e100", "Infinity"])
+def test_an_axis_value_out_of_range_is_a_usage_problem(value: str) -> None:
+    rows = Axis("discount_rate", Kind.RATE, (Decimal("0.05"), Decimal(value)))
+    result = sensitivity(REFLECTION, "total", rows)
+    assert result.value is None
+    assert [p.code for p in result.problems] == [Codes.BAD_SETTING]
+    assert result.exit_code() is ExitCode.USAGE
+
+
+def test_no_path_an_empty_path_or_a_nul_byte_is_a_problem_not_an_exception() -> None:
+    assert [(p.code, p.message) for p in load([]).problems] == [
+        (Codes.NO_DEALS, "no deal file given")
+    ]
+    assert check([]).problems[0].code is Codes.NO_DEALS
+    assert analyse([]).exit_code() is ExitCode.USAGE
+    empty = load(["", REFLECTION])
+    assert [d.deal.id for d in empty.deals] == ["reflection"]  # not every deal under "."
+    assert [(p.code, p.file) for p in empty.problems] == [(Codes.UNREADABLE, None)]
+    nul = load("deals/x\0y.yaml")
+    assert [(p.code, p.message) for p in nul.problems] == [
+        (Codes.UNREADABLE, "a path cannot hold a NUL byte")
+    ]
+
+
+def test_an_empty_path_on_the_command_line_is_not_the_current_folder(
+    lease: Callable[..., Run],
+) -> None:
+    run = lease("calc", "")
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr == "error[E001]: an empty path: name a deal file or folder\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from computelease import dates, money
 from computelease.core.breakeven import Breakeven, breakeven
@@ -108,7 +109,30 @@ class BreakevenResult:
     conventions: tuple[str, ...]
 
 
+#: The highest discount rate a caller may set: every rate field lies within 100%.
+MAX_RATE: Final = Decimal(1)
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse (RequestError, E507) a rate no deal can be valued at: not a number, or out of range.
+
+    The valuation date is checked against each deal's term by :func:`valuation_date`.
+    """
+    rate = settings.rate
+    if rate is not None and not (rate.is_finite() and money.ZERO <= rate <= MAX_RATE):
+        raise RequestError(
+            Codes.BAD_SETTING,
+            f"a discount rate of {_shown_rate(rate)} is out of range: give 0% to 100% a year",
+        )
+
+
+def _shown_rate(rate: Decimal) -> str:
+    return money.format_percent(rate) if rate.is_finite() and abs(rate) < 10**6 else str(rate)
+
+
 def discount_rate(deal: Deal, settings: Settings) -> tuple[Decimal | None, str | None]:
+    """The rate to value ``deal`` at, and where it comes from (RequestError if out of range)."""
+    check_settings(settings)
     if settings.rate is not None:
         return settings.rate, "override"
     if deal.assumptions.discount_rate is not None:

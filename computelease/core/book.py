@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Final
 
 from computelease import money
 from computelease.core.analysis import Analysis
@@ -66,10 +67,27 @@ class Book:
     committed_total: tuple[Decimal, ...]
 
 
+#: The largest exchange rate taken: yen and won against a dollar are in the thousands, and a
+#: bound keeps every converted figure within the money context.
+MAX_FX: Final = Decimal(1_000_000)
+
+
+def check_fx(fx: Mapping[str, Decimal]) -> None:
+    """Refuse (RequestError, E507) an exchange rate that is not a number in (0, MAX_FX]."""
+    for code, rate in fx.items():
+        if not (rate.is_finite() and money.ZERO < rate <= MAX_FX):
+            raise RequestError(
+                Codes.BAD_SETTING,
+                f"the exchange rate {code}={str(rate)[:40]} is out of range: give a rate above 0 "
+                f"and at most {MAX_FX:,}, such as EUR=1.08",
+            )
+
+
 def sides(
     analyses: Sequence[tuple[str, Analysis]], currency: str | None, fx: Mapping[str, Decimal]
 ) -> tuple[money.Currency, tuple[Side, ...]]:
     """Each deal with its exchange rate; refuses (RequestError) a currency with no rate given."""
+    check_fx(fx)
     if not analyses:
         raise RequestError(Codes.NOTHING_TO_COMPARE, "nothing to compare: no valid deal was given")
     try:

@@ -105,8 +105,25 @@ def input_kind(parameter: str) -> Kind:
     return kind
 
 
+def axis_bound(kind: Kind) -> Decimal:
+    """The largest magnitude an axis of ``kind`` takes: 100% for a rate, 10^15 for the rest."""
+    return money.ONE if kind is Kind.RATE else money.MAX_AMOUNT
+
+
 def check_axis(deal: Deal, axis: Axis) -> None:
-    """Refuse (RequestError) an axis this deal cannot take: an input it lacks the block for."""
+    """Refuse (RequestError) an axis this deal cannot take: an input it lacks the block for.
+
+    A value that is not a number or lies beyond :func:`axis_bound` is E507.
+    """
+    bound = axis_bound(axis.kind)
+    for value in axis.values:
+        if not (value.is_finite() and abs(value) <= bound):
+            within = "-100% to 100%" if axis.kind is Kind.RATE else "-10^15 to 10^15"
+            raise RequestError(
+                Codes.BAD_SETTING,
+                f"{axis.parameter}: the value {str(value)[:40]} is out of range; "
+                f"give values from {within}",
+            )
     kind = input_kind(axis.parameter)
     if kind is not axis.kind:
         raise RequestError(
