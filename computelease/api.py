@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from computelease import checks, loader, source
 from computelease.core import analysis as core_analysis
@@ -50,7 +50,7 @@ from computelease.errors import (
     RequestError,
 )
 from computelease.locations import LoadedDeal
-from computelease.models import Scenario, as_data
+from computelease.models import Scenario
 from computelease.results import Loaded, Result
 
 __all__ = [
@@ -273,43 +273,34 @@ def _base(item: LoadedDeal, settings: Settings | None) -> Analysis:
 
 def scenario(
     sources: Sources,
-    overrides: Scenario | None = None,
+    overrides: Scenario | Mapping[str, Any] | None = None,
     settings: Settings | None = None,
     *,
     name: str | None = None,
 ) -> Result[ScenarioComparison]:
     """One deal beside a scenario of it: the deal file's scenario ``name``, ``overrides``, or both.
 
-    With both, the overrides given win over the named scenario's (``set``
-    paths are merged, the given ones winning).
+    ``overrides`` is a :class:`Scenario`, or a mapping written as a deal
+    file's scenario is (``{"delay": "3m", "set": {"cap": "5B"}}``): one that
+    cannot be read is a problem, never an exception. With both, the
+    overrides given win over the named scenario's (``set`` paths are merged,
+    the given ones winning).
     """
     item, problems, files = _one(sources, settings)
     value = None
     if item is not None:
         with _collecting(problems, item.path):
             base = _base(item, settings)
-            named = None
             if name is not None:
                 checks.apply_named(item, name)  # its own problems, at its overrides in the file
-                named = item.deal.scenarios[name]
-            merged = _merge(named, overrides)
+            merged = checks.merged_overrides(item, name, overrides)
             value = checks.computing(
                 item,
                 lambda: whatif.compare(base, merged, name=name, source=item.path),
                 scenario=name if overrides is None else None,
-                overrides=overrides,
+                overrides=merged,
             )
     return Result(value, tuple(problems), files)
-
-
-def _merge(named: Scenario | None, given: Scenario | None) -> Scenario:
-    if named is None or given is None:
-        return named or given or Scenario()
-    fields = {k: v for k, v in as_data(named).items() if k in named.model_fields_set}
-    fields.update({k: v for k, v in as_data(given).items() if k in given.model_fields_set})
-    if named.set and given.set:
-        fields["set"] = tuple({**dict(named.set), **dict(given.set)}.items())
-    return Scenario.model_validate(fields)
 
 
 def sensitivity(

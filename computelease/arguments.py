@@ -25,7 +25,7 @@ from computelease.core.book import MAX_FX
 from computelease.core.sensitivity import MAX_STEPS, Axis, axis_bound, input_kind
 from computelease.errors import Codes, FieldError, RequestError, UsageError, shown
 from computelease.fields import Kind, parse_delay
-from computelease.models import Scenario
+from computelease.models import PARTIAL, Scenario
 from computelease.validation import validation_issues
 
 _AXIS = re.compile(r"\s*([^=\s]+)\s*=\s*(.+?)\s*\.\.\s*([^:]+?)\s*:\s*(.+?)\s*")
@@ -183,13 +183,17 @@ def pairs(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def scenario(flags: Mapping[str, Any]) -> Scenario | None:
-    """The scenario flags given (None when none is), validated as a scenario's overrides."""
+def scenario(flags: Mapping[str, Any], *, merged: bool = False) -> Scenario | None:
+    """The scenario flags given (None when none is), validated as a scenario's overrides.
+
+    ``merged``: they go on top of a named scenario, so a rule across fields
+    (``--extend`` needs a delay) waits until the two are merged.
+    """
     given = {key: value for key, value in flags.items() if value is not None}
     if not given:
         return None
     try:
-        return Scenario.model_validate(given)
+        return Scenario.model_validate(given, context={PARTIAL: True} if merged else None)
     except ValidationError as exc:
         issue = validation_issues(exc)[0]
         flag = "--" + str(issue.path[0]).replace("_", "-") if issue.path else "scenario"

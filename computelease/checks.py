@@ -15,8 +15,10 @@ adds the reported figures, the scenarios and the notes, for ``lease check``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
 
 from computelease import money, paths
 from computelease.core.reported import CheckResult, reported_checks
@@ -25,8 +27,8 @@ from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import totals
 from computelease.errors import Codes, DealInvalid, FieldError, FieldPath, Problem, RequestError
 from computelease.locations import LoadedDeal
-from computelease.models import MAX_WORK, Scenario, schedule_rows
-from computelease.validation import Located
+from computelease.models import MAX_WORK, Scenario, as_data, schedule_rows
+from computelease.validation import Located, validation_issues
 
 T = TypeVar("T")
 
@@ -172,10 +174,62 @@ def _override_problems(
     """Problems of the caller's overrides: usage problems that name the override."""
     for issue in issues:
         at = _override(scenario, issue)
-        name = at[-1] if at else "scenario"
-        where = paths.dotted(issue.path)
-        detail = f"{where}: {issue.message}" if where and where != name else issue.message
-        yield Problem(loaded.path, None, None, Codes.NOT_APPLICABLE, f"{name}: {detail}", str(name))
+        yield _override_problem(loaded, str(at[-1]) if at else "scenario", issue)
+
+
+def _override_problem(loaded: LoadedDeal, name: str, issue: Located) -> Problem:
+    """One problem of an override the caller gave, named once, with the field it reached."""
+    where = paths.dotted(issue.path)
+    detail = issue.message
+    # "payments[9].amount: payments has 1 entry", not "...amount: payments[9]: ...amount: ...".
+    if where and where != name and where not in detail and not name.startswith(where):
+        detail = f"{where}: {detail}"
+    if not detail.startswith(f"{name}:"):
+        detail = f"{name}: {detail}"
+    return Problem(loaded.path, None, None, Codes.NOT_APPLICABLE, detail, name)
+
+
+def merged_overrides(
+    loaded: LoadedDeal, name: str | None, given: Scenario | Mapping[str, Any] | None
+) -> Scenario:
+    """The file's scenario ``name`` with the caller's overrides on top, validated as one.
+
+    The caller's win, and ``set`` paths are merged (the caller's winning), so
+    ``--name late --extend`` extends the file's delay. Raises DealInvalid with
+    usage problems naming each override that cannot be read.
+    """
+    named = loaded.deal.scenarios[name] if name is not None else None
+    fields = _written(named) if named is not None else {}
+    extra = dict(given) if isinstance(given, Mapping) else _written(given) if given else {}
+    mine, theirs = _pairs(fields.get("set")), _pairs(extra.get("set"))
+    fields.update(extra)
+    if mine is not None and theirs is not None:
+        fields["set"] = tuple({**mine, **theirs}.items())
+    try:
+        return Scenario.model_validate(fields)
+    except ValidationError as exc:
+        raise DealInvalid(
+            [
+                _override_problem(loaded, str(i.path[0]) if i.path else "scenario", i)
+                for i in validation_issues(exc)
+            ]
+        ) from None
+
+
+def _written(scenario: Scenario) -> dict[str, Any]:
+    """The overrides a scenario was given, as the data it validates from."""
+    return {k: v for k, v in as_data(scenario).items() if k in scenario.model_fields_set}
+
+
+def _pairs(value: object) -> dict[Any, Any] | None:
+    """``set`` entries as a dict (from a mapping or pairs), or None when they are neither."""
+    if value is None:
+        return {}
+    try:
+        pairs: dict[Any, Any] = dict(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None  # left for validation to name
+    return pairs
 
 
 def _notes(loaded: LoadedDeal, base: Schedule) -> Iterator[Problem]:

@@ -413,7 +413,7 @@ def scenario_command(
     flags: dict[str, Any] = {"delay": delay, "extend": extend or None, "terminate": terminate}
     flags |= {"delivered": delivered, "uptime": uptime, "market_gpu_hour": market_gpu_hour}
     flags |= {"market_decline": market_decline, "set": arguments.pairs(set_ or []) or None}
-    overrides = arguments.scenario(flags)
+    overrides = arguments.scenario(flags, merged=name is not None)
     if name is None and overrides is None:
         raise UsageError("give a scenario: --name NAME, or overrides such as --delay 3m")
     result = api.scenario(deal, overrides, arguments.settings(as_of, rate), name=name)

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic.functional_validators import ModelWrapValidatorHandler
 
 from computelease import dates, money
@@ -364,18 +364,36 @@ class Scenario(_Model):
     set: Annotated[tuple[tuple[str, str | None], ...], parser(set_paths(_deal), scalar=False)] = ()
 
     @model_validator(mode="after")
-    def _extend_needs_delay(self) -> Scenario:
-        if self.extend and self.delay is None:
-            raise_issues(
-                [
-                    (
-                        ("extend",),
-                        Codes.NEEDS_INPUT,
-                        "extend keeps the term's length after a delay: it needs delay",
-                    )
-                ]
+    def _consistent(self, info: ValidationInfo) -> Scenario:
+        issues: list[Issue] = []
+        # Overrides to be merged into a named scenario (``--name late --extend``) are checked
+        # for consistency once merged: the delay that extend needs may come from the file.
+        if self.extend and self.delay is None and not (info.context or {}).get(PARTIAL):
+            issues.append(
+                (
+                    ("extend",),
+                    Codes.NEEDS_INPUT,
+                    "extend keeps the term's length after a delay: it needs delay",
+                )
             )
+        paths = {path for path, _ in self.set}
+        issues.extend(
+            (
+                (name,),
+                Codes.ONE_OF,
+                f"give {name} or set assumptions.{name}, not both: they are one change",
+            )
+            for name in SHORTHANDS
+            if getattr(self, name) is not None and f"assumptions.{name}" in paths
+        )
+        raise_issues(issues)
         return self
+
+
+#: Scenario overrides that are shorthands for setting the assumption of the same name.
+SHORTHANDS: Final = ("discount_rate", "market_gpu_hour", "market_decline")
+#: Validation context of scenario overrides still to be merged into a named scenario.
+PARTIAL: Final = "partial"
 
 
 class Source(_Model):

@@ -305,3 +305,19 @@ def test_an_empty_path_on_the_command_line_is_not_the_current_folder(
     run = lease("calc", "")
     assert (run.exit_code, run.stdout) == (2, "")
     assert run.stderr == "error[E001]: an empty path: name a deal file or folder\n"
+
+
+def test_overrides_as_written_in_a_deal_file_are_read_and_never_raise() -> None:
+    written = scenario(REFLECTION, {"delay": "3m", "set": {"cap": "$6B"}})
+    assert written.ok and written.value is not None
+    assert written.value.overrides.delay is not None
+    assert written.value.overrides.set == (("cap", "$6B"),)
+    bad = scenario(REFLECTION, {"delay": "soon", "terminate": "never", "nope": 1})
+    assert bad.value is None
+    assert [(p.code, p.field) for p in bad.problems] == [
+        (Codes.NOT_APPLICABLE, "delay"),
+        (Codes.NOT_APPLICABLE, "terminate"),
+        (Codes.NOT_APPLICABLE, "nope"),
+    ]
+    assert bad.exit_code() is ExitCode.USAGE
+    assert not any("input_value" in p.message or "[type=" in p.message for p in bad.problems)

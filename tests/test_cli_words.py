@@ -233,3 +233,64 @@ def test_csv_of_a_sensitivity_grid_keeps_exact_values(lease: Callable[..., Run])
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["discount_rate"] for r in rows] == ["0.08", "0.1"]
     assert all(Decimal(r["value"]) for r in rows)
+
+
+def test_extend_goes_on_top_of_a_named_delay(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    path = write(MINIMAL + "scenarios:\n  late:\n    delay: 3m\n")
+    run = lease("scenario", path, "--name", "late", "--extend", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["scenario"]["overrides"]["delay"] == "3m"
+    assert doc["scenario"]["overrides"]["extend"] is True
+    assert doc["scenario"]["notes"] == [
+        "delay 3m: service starts 2026-04-01, the term keeps its length and ends 2027-03-31"
+    ]
+    # Without a delay anywhere, it is still refused, after the merge.
+    plain = write(MINIMAL + "scenarios:\n  calm:\n    market_decline: 10%\n", "calm.yaml")
+    refused = lease("scenario", plain, "--name", "calm", "--extend")
+    assert refused.exit_code == 2
+    assert refused.stderr.endswith(
+        "error[E502]: extend: extend keeps the term's length after a delay: it needs delay\n"
+    )
+
+
+def test_a_shorthand_and_its_set_path_together_are_refused_where_written(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    path = write(
+        MINIMAL
+        + "assumptions:\n  discount_rate: 8%\n"
+        + "scenarios:\n  both:\n    discount_rate: 9%\n    set:\n"
+        + "      assumptions.discount_rate: 12%\n"
+    )
+    run = lease("check", path)
+    assert run.exit_code == 1
+    assert run.stdout.splitlines()[0] == (
+        f"{path}:12:20: error[E311]: give discount_rate or set assumptions.discount_rate, "
+        "not both: they are one change"
+    )
+
+
+def test_a_set_path_out_of_range_names_the_path_once(lease: Callable[..., Run]) -> None:
+    run = lease("scenario", REFLECTION, "--set", "payments[9].amount=1")
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr == (
+        "deals/reflection.yaml: error[E502]: payments[9].amount: payments has 1 entry, no [9]\n"
+    )
+
+
+def test_a_scenario_at_its_own_rate_says_both_rates(lease: Callable[..., Run]) -> None:
+    args = ("scenario", REFLECTION, "--rate", "8%", "--set", "assumptions.discount_rate=12%")
+    doc = json.loads(lease(*args, "-f", "json").stdout)
+    assert doc["settings"]["discount_rate"] == "0.08"
+    assert doc["settings"]["scenario_discount_rate"] == "0.12"
+    assert doc["conventions"][-1] == (
+        "Discount rates differ: the deal as written is valued at 8%, the scenario at 12%, a "
+        "rate it sets itself; the change in present value is partly the change of rate."
+    )
+    same = json.loads(
+        lease("scenario", REFLECTION, "--rate", "8%", "--delay", "1m", "-f", "json").stdout
+    )
+    assert not [c for c in same["conventions"] if c.startswith("Discount rates differ")]

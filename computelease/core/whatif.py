@@ -38,6 +38,22 @@ class ScenarioComparison:
     scenario: Analysis
     rows: tuple[MetricRow, ...]
 
+    @property
+    def conventions(self) -> tuple[str, ...]:
+        """The scenario's conventions, and the base's rate too when the scenario set its own."""
+        base, scenario = self.base.rate, self.scenario.rate
+        if base == scenario:
+            return self.scenario.conventions
+        shown = {
+            r: money.format_percent(r) if r is not None else "no rate" for r in (base, scenario)
+        }
+        return (
+            *self.scenario.conventions,
+            f"Discount rates differ: the deal as written is valued at {shown[base]}, the "
+            f"scenario at {shown[scenario]}, a rate it sets itself; the change in present "
+            "value is partly the change of rate.",
+        )
+
 
 #: The metrics a scenario is judged by, in the order shown.
 SCENARIO_METRICS = (

@@ -753,9 +753,7 @@ def scenario(result: ScenarioComparison, options: RenderOptions) -> Document:
         *(f"{', '.join(labels)}: {why}" for why, labels in reasons.items()),
     ]
     name, subtitle = _header(deal, result.source)
-    return Document(
-        name, subtitle, None, (grid,), tuple(dict.fromkeys(notes)), result.scenario.conventions
-    )
+    return Document(name, subtitle, None, (grid,), tuple(dict.fromkeys(notes)), result.conventions)
 
 
 def axis_labels(axis: Axis, ccy: money.Currency, *, symbol: bool = True) -> tuple[str, ...]:

@@ -512,7 +512,11 @@ def scenario_document(result: ScenarioComparison) -> Json:
             "overrides": _overrides(result.overrides),
             "notes": list(result.notes),
         },
-        "settings": {"as_of": _day(result.base.as_of), "discount_rate": _num(result.base.rate)},
+        "settings": {
+            "as_of": _day(result.base.as_of),
+            "discount_rate": _num(result.base.rate),
+            "scenario_discount_rate": _num(result.scenario.rate),
+        },
         "metrics": [
             {
                 "name": row.metric.name,
@@ -526,7 +530,7 @@ def scenario_document(result: ScenarioComparison) -> Json:
             }
             for row in result.rows
         ],
-        "conventions": list(result.scenario.conventions),
+        "conventions": list(result.conventions),
     }
 
 
