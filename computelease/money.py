@@ -430,6 +430,46 @@ def format_money(
     return f"-{body}" if negative else body
 
 
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """Money inside words: shown as the report around it shows money.
+
+    Compact unless the report is exact, with or without its mark as the
+    report has them; a unit ``price`` (per GPU-hour) always to the cent.
+    """
+
+    value: Decimal
+    ccy: Currency
+    price: bool = False
+
+    def text(self, *, exact: bool = False, symbol: bool = True) -> str:
+        return format_money(self.value, self.ccy, compact=not (exact or self.price), symbol=symbol)
+
+
+class Words(str):
+    """A note with amounts of money in it, built by the core and worded by the renderer.
+
+    It is the text with each amount compact (``"fee $150.0M paid ..."``), so it
+    reads, compares and serialises as any note does; a renderer that knows the
+    report's options words it again with :meth:`text`, so ``--exact`` and
+    ``--no-currency-symbol`` reach the notes too.
+    """
+
+    parts: tuple[str | Amount, ...]
+
+    def __new__(cls, *parts: str | Amount) -> Words:
+        self = super().__new__(cls, "".join(_worded(p) for p in parts))
+        self.parts = parts
+        return self
+
+    def text(self, *, exact: bool = False, symbol: bool = True) -> str:
+        return "".join(_worded(p, exact=exact, symbol=symbol) for p in self.parts)
+
+
+def _worded(part: str | Amount, *, exact: bool = False, symbol: bool = True) -> str:
+    return part if isinstance(part, str) else part.text(exact=exact, symbol=symbol)
+
+
 def format_percent(rate: Decimal, places: int = 2) -> str:
     """A rate for people: ``8%``, ``14.13%``; trailing zeros dropped."""
     text = f"{round_to(rate * 100, places):f}"

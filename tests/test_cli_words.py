@@ -108,6 +108,22 @@ def test_money_in_notes_reads_as_money(
     )
 
 
+def test_notes_word_money_as_the_report_does(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    deal = write(CHEAP.replace("fee: $150", "fee: $150M"))
+    wide = {"COLUMNS": "200"}
+    compact = lease("scenario", deal, "--terminate", "earliest", env=wide).stdout
+    assert "fee $150.0M paid 2026-06-30" in compact
+    exact = lease(
+        "scenario", deal, "--terminate", "earliest", "--exact", "--no-currency-symbol", env=wide
+    )
+    assert "fee 150,000,000.00 paid 2026-06-30" in exact.stdout
+    assert "$" not in exact.stdout.split("Notes", 1)[1].split("Conventions", 1)[0]
+    markdown = lease("scenario", deal, "--terminate", "earliest", "-f", "markdown", "--exact")
+    assert "fee $150,000,000.00 paid 2026-06-30" in markdown.stdout
+
+
 def test_by_says_what_it_accepts(lease: Callable[..., Run]) -> None:
     run = lease("compare", "deals/", "--by", "quarter")
     assert (run.exit_code, run.stderr) == (2, "lease: error: --by: expected year; got 'quarter'\n")

@@ -414,10 +414,12 @@ def _market(schedule: Schedule, curve: MarketCurve) -> Market:
             "GPU count unknown: implied at the starting market price, so the lease starts at market"
         )
     if a.on_demand_gpu_hour is not None:
-        listed = money.format_money(a.on_demand_gpu_hour, ccy)
         notes.append(
-            f"on demand the same GPU-hour lists at {listed}: a reference only, since a "
-            "committed lease is compared with committed prices"
+            money.Words(
+                "on demand the same GPU-hour lists at ",
+                money.Amount(a.on_demand_gpu_hour, ccy, price=True),
+                ": a reference only, since a committed lease is compared with committed prices",
+            )
         )
     return Market(
         market_gpu_hour=money.round_to(at_start, 4),

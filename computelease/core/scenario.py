@@ -105,12 +105,11 @@ def apply(deal: Deal, scenario: Scenario) -> Applied:
         data.setdefault("assumptions", {}).update(assumptions)
         current = _validate(data)
         for key, value in assumptions.items():
-            shown_value = (
-                money.format_money(value, deal.ccy)
+            notes.append(
+                money.Words(f"{key} = ", money.Amount(value, deal.ccy, price=True))
                 if key == "market_gpu_hour"
-                else money.format_percent(value)
+                else f"{key} = {money.format_percent(value)}"
             )
-            notes.append(f"{key} = {shown_value}")
     if scenario.delay is not None:
         current = _validate(_delay(current, scenario.delay, scenario.extend, notes))
     if scenario.terminate is not None:
@@ -483,10 +482,12 @@ def _credit_as_agreed(deal: Deal, data: dict[str, Any], last: date, notes: list[
         left -= credited
         if credited != pre["amount"]:
             pre["credited"] = credited
-            kept = money.format_money(pre["amount"] - credited, deal.ccy)
             notes.append(
-                f"of the prepayment on {pre.get('on', deal.start)}, {kept} is not used by the "
-                "shorter term: assumed kept by the lessor"
+                money.Words(
+                    f"of the prepayment on {pre.get('on', deal.start)}, ",
+                    money.Amount(pre["amount"] - credited, deal.ccy),
+                    " is not used by the shorter term: assumed kept by the lessor",
+                )
             )
 
 
@@ -506,10 +507,13 @@ def _rebase_residuals(deal: Deal, data: dict[str, Any], last: date, notes: list[
         value = money.round_money(capex - (capex - residual) * used / full, deal.ccy)
         if value != residual:
             block[residual_key] = value
-            shown_value = money.format_money(value, deal.ccy, compact=True)
             notes.append(
-                f"{side} {residual_key} re-based to {shown_value} for an end on {last} "
-                f"(straight line from capex to the residual at {deal.term_end})"
+                money.Words(
+                    f"{side} {residual_key} re-based to ",
+                    money.Amount(value, deal.ccy),
+                    f" for an end on {last} (straight line from capex to the residual at "
+                    f"{deal.term_end})",
+                )
             )
 
 
@@ -530,14 +534,14 @@ def _terminate(deal: Deal, when: date | str, notes: list[str]) -> dict[str, Any]
             f"termination takes effect {end}, before any service; nothing remains to compute",
             ("termination",),
         )
-    notes.append(
+    said = (
         f"terminated: notice {end - timedelta(days=term.notice_days)} + {term.notice_days} days, "
         f"service to {last}"
-        + (
-            f", fee {money.format_money(term.fee, deal.ccy, compact=True)} paid {last}"
-            if term.fee
-            else ""
-        )
+    )
+    notes.append(
+        money.Words(said, ", fee ", money.Amount(term.fee, deal.ccy), f" paid {last}")
+        if term.fee
+        else said
     )
     return _truncate(deal, last, term.fee, notes)
 

@@ -123,6 +123,12 @@ class Fmt:
             return "✓ pass" if passed else "✗ FAIL"
         return "ok" if passed else "FAIL"
 
+    def note(self, text: str) -> str:
+        """A note of the core's, its amounts (if any) worded as this report words money."""
+        if isinstance(text, money.Words):
+            return text.text(exact=self.options.exact, symbol=self.options.symbol)
+        return text
+
     def signed(self, value: Decimal, positive: str, negative: str) -> str:
         """An amount whose sign is a word: ``$2.53B above`` or ``$348.2M below``."""
         return (negative if value < 0 else positive).format(self.money(abs(value)))
@@ -407,7 +413,7 @@ def deal_document(report: DealReport, options: RenderOptions) -> Document:
     title, subtitle = _header(deal, report.source)
     banner = None
     if report.scenario is not None:
-        changes = "; ".join(safe(n) for n in report.notes) or "no change"
+        changes = "; ".join(safe(fmt.note(n)) for n in report.notes) or "no change"
         banner = f"Scenario {safe(report.scenario)}: {changes}"
     sections: list[Section] = [
         Figures("Totals", totals_lines(a, fmt), basis=False),
@@ -419,13 +425,15 @@ def deal_document(report: DealReport, options: RenderOptions) -> Document:
     summary = breakeven_summary(a.breakeven, fmt)
     if summary:
         sections.append(Figures("Breakeven", summary))
-    return Document(title, subtitle, banner, tuple(sections), analysis_notes(a), a.conventions)
+    notes = analysis_notes(a, fmt)
+    return Document(title, subtitle, banner, tuple(sections), notes, a.conventions)
 
 
-def analysis_notes(a: Analysis) -> tuple[str, ...]:
+def analysis_notes(a: Analysis, fmt: Fmt) -> tuple[str, ...]:
     """What an analysis assumed or could not compute: its own notes and each block's."""
     blocks = (a.breakeven.lessor, a.breakeven.lessee, a.breakeven.market)
-    return (*a.notes, *a.breakeven.missing, *(n for b in blocks if b is not None for n in b.notes))
+    found = (*a.notes, *a.breakeven.missing, *(n for b in blocks if b is not None for n in b.notes))
+    return tuple(fmt.note(n) for n in found)
 
 
 def calc(report: CalcReport, options: RenderOptions) -> tuple[Document, ...]:
@@ -657,7 +665,7 @@ def breakeven(result: BreakevenResult, options: RenderOptions) -> Document:
     notes = list(b.missing)
     for block in (b.lessor, b.lessee, b.market):
         if block is not None:
-            notes.extend(block.notes)
+            notes.extend(fmt.note(n) for n in block.notes)
     title, subtitle = _header(result.deal, result.source)
     return Document(title, subtitle, None, tuple(sections), tuple(notes), result.conventions)
 
@@ -745,10 +753,10 @@ def scenario(result: ScenarioComparison, options: RenderOptions) -> Document:
                 reasons.setdefault(why, []).append(f"{row.metric.label} ({side})")
     # What the scenario assumes that the base does not (a part it cleared, an end value
     # it could not re-let): the base's own notes are lease calc's to show.
-    before = set(analysis_notes(result.base))
-    new = [f"scenario: {n}" for n in analysis_notes(result.scenario) if n not in before]
+    before = set(analysis_notes(result.base, fmt))
+    new = [f"scenario: {n}" for n in analysis_notes(result.scenario, fmt) if n not in before]
     notes = [
-        *result.notes,
+        *(fmt.note(n) for n in result.notes),
         *new,
         *(f"{', '.join(labels)}: {why}" for why, labels in reasons.items()),
     ]
