@@ -14,7 +14,7 @@ same objects from the same calls::
     for problem in result.problems:
         print(problem)
     if result.value is not None:
-        print(result.value.deals[0].analysis.total)   # Decimal('6300000000.00')
+        print(result.value.deals[0].analysis.total)   # 6300000000.00, a Decimal
 
 One bad file never costs the others their results: every deal is loaded,
 checked and computed on its own, and what one refuses is a problem of that

@@ -134,6 +134,18 @@ def metadata_of(annotation: Any, kind: type[object]) -> object | None:
     return None
 
 
+def field_metadata(field: FieldInfo, kind: type[object]) -> object | None:
+    """The first metadata of type ``kind`` on a model's field.
+
+    Pydantic moves a required field's ``Annotated`` metadata onto the field
+    itself and keeps an optional one's inside the union, so both are looked at.
+    """
+    for item in field.metadata:
+        if isinstance(item, kind):
+            return item
+    return metadata_of(field.annotation, kind)
+
+
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation

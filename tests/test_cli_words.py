@@ -310,3 +310,24 @@ def test_a_scenario_at_its_own_rate_says_both_rates(lease: Callable[..., Run]) -
         lease("scenario", REFLECTION, "--rate", "8%", "--delay", "1m", "-f", "json").stdout
     )
     assert not [c for c in same["conventions"] if c.startswith("Discount rates differ")]
+
+
+def test_a_required_whole_number_field_can_be_varied(lease: Callable[..., Run]) -> None:
+    args = ("--vary", "termination.notice_days=30..90:30", "--metric", "committed_value")
+    run = lease("sensitivity", REFLECTION, *args, "-f", "csv")
+    assert run.exit_code == 0, run.stderr
+    rows = list(csv.reader(io.StringIO(run.stdout)))
+    assert [(r[0], r[-1]) for r in rows[1:]] == [
+        ("30", "595161290.32"),  # 450M + 30/31 of October
+        ("60", "745000000.00"),
+        ("90", "890322580.65"),
+    ]
+
+
+def test_compare_after_the_start_labels_the_commitment_remaining(
+    lease: Callable[..., Run],
+) -> None:
+    later = lease("compare", REFLECTION, "--as-of", "2028-01-01", env={"COLUMNS": "200"}).stdout
+    assert "Committed value (remaining)      $445.2M" in later
+    at_start = lease("compare", REFLECTION, env={"COLUMNS": "200"}).stdout
+    assert "(remaining)" not in at_start and "Committed value                 $890.3M" in at_start

@@ -97,7 +97,7 @@ def input_kind(parameter: str) -> Kind:
             "or a field path such as payments[0].amount",
         )
     field = paths.field_at(Deal, paths.parse(parameter))
-    kind = paths.metadata_of(field.annotation, Kind) if field is not None else None
+    kind = paths.field_metadata(field, Kind) if field is not None else None
     if not isinstance(kind, Kind) or kind not in VARIABLE:
         raise RequestError(
             Codes.NOT_APPLICABLE, f"{parameter}: not a number, so it cannot be varied"

@@ -826,8 +826,14 @@ def sensitivity(grid: SensitivityGrid, options: RenderOptions) -> Document:
 def compare(c: DealComparison, options: RenderOptions) -> Document:
     fmt = Fmt(c.currency, options)
     columns = ("Figure", *(safe(s.id) for s in c.sides))
+    # Valued after a deal's start, its commitment is what remains from then, as in lease calc.
+    remaining = [s for s in c.sides if s.analysis.commitment.remaining]
+
+    def label(m: Metric) -> str:
+        return f"{m.label} (remaining)" if m.name == "committed_value" and remaining else m.label
+
     rows = tuple(
-        (m.label, *(_reading(m, value, fmt) for value, _ in readings)) for m, readings in c.rows
+        (label(m), *(_reading(m, value, fmt) for value, _ in readings)) for m, readings in c.rows
     )
     grid = Grid(
         f"Deals compared, in {c.currency.code}",
@@ -841,6 +847,16 @@ def compare(c: DealComparison, options: RenderOptions) -> Document:
     notes += [
         f"1 {code} = {money.decimal_text(rate)} {c.currency.code}" for code, rate in c.fx.items()
     ]
+    if remaining:
+        which = (
+            ""
+            if len(remaining) == len(c.sides)
+            else f" ({', '.join(safe(s.id) for s in remaining)})"
+        )
+        notes.append(
+            f"Committed value (remaining): what is still committed from "
+            f"{remaining[0].analysis.as_of}, for the deals that started before it{which}"
+        )
     for m, readings in c.rows:
         for side, (value, why) in zip(c.sides, readings, strict=True):
             if value is None and why:
