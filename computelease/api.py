@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, get_args
 
 from computelease import checks, loader, source
 from computelease.core import analysis as core_analysis
@@ -240,6 +240,10 @@ def schedule(
     with_options: bool = False,
 ) -> Result[ScheduleResult]:
     """Every payment of one deal with its present value; ``by`` sums them by period."""
+    if by not in (None, *get_args(Period)):
+        choices = ", ".join(get_args(Period))
+        message = f"by: expected one of {choices}; got {str(by)[:40]!r}"
+        return Result(None, (Problem(None, None, None, Codes.BAD_SETTING, message),))
     item, problems, files = _one(sources, settings)
     value = None
     if item is not None:

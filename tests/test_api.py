@@ -321,3 +321,12 @@ def test_overrides_as_written_in_a_deal_file_are_read_and_never_raise() -> None:
     ]
     assert bad.exit_code() is ExitCode.USAGE
     assert not any("input_value" in p.message or "[type=" in p.message for p in bad.problems)
+
+
+def test_a_period_the_schedule_cannot_sum_by_is_a_problem() -> None:
+    result = schedule(REFLECTION, by="week")  # type: ignore[arg-type]
+    assert result.value is None
+    assert [(p.code, p.message) for p in result.problems] == [
+        (Codes.BAD_SETTING, "by: expected one of month, quarter, year; got 'week'")
+    ]
+    assert schedule(REFLECTION, by="quarter").ok
