@@ -334,7 +334,7 @@ def test_a_ramp_deal_is_checked_against_its_fee_at_full_capacity() -> None:
     assert (monthly.passed, monthly.computed) == (True, D("1000.00"))
 
 
-def test_every_root_is_found_even_two_in_one_bracket() -> None:
+def test_the_issues_two_roots_are_both_found() -> None:
     """A prepayment kept at signing, then capex, then one receipt: NPV zero at 12% and 18%."""
     flows = [
         Flow(date(2026, 1, 1), D("23255427.78")),

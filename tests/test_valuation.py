@@ -16,6 +16,8 @@ from decimal import Decimal
 
 import numpy_financial as npf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from computelease import loader, money
 from computelease.core.analysis import Settings, analyse
@@ -132,3 +134,65 @@ def test_irr_recovers_a_known_rate(rate: str) -> None:
     assert irr.rate is not None
     values = [(f.date, float(f.amount)) for f in flows]
     assert abs(direct_xnpv(float(irr.rate), values, start)) < 1e-6
+
+
+def flows_with_roots(*rates: Decimal, scale: Decimal = Decimal(10) ** 9) -> list[Flow]:
+    """Yearly flows (365 days apart) whose NPV is zero at exactly ``rates``.
+
+    With x = 1 / (1 + r), the NPV is a polynomial in x; its coefficients are
+    those of scale x prod(x - 1 / (1 + r)), the first flow's being the constant.
+    """
+    coefficients = [scale]  # highest power first
+    for r in rates:
+        root = 1 / (1 + r)
+        coefficients = [
+            c - root * prev
+            for c, prev in zip(
+                [*coefficients, Decimal(0)], [Decimal(0), *coefficients], strict=True
+            )
+        ]
+    days = [date(2021, 1, 1) + timedelta(days=365 * i) for i in range(len(coefficients))]
+    return [Flow(d, c) for d, c in zip(days, reversed(coefficients), strict=True)]
+
+
+def test_three_roots_in_one_cell_are_all_found() -> None:
+    """11%, 12% and 13% lie in one of the 400 cells (each about 3.9 points wide there)."""
+    rates = (Decimal("0.11"), Decimal("0.12"), Decimal("0.13"))
+    irr = xirr(flows_with_roots(*rates))
+    assert irr.rate is None
+    assert [round(r, 8) for r in irr.roots] == list(rates)
+    assert irr.note == (
+        "the cash flows change sign 3 times and 3 rates zero the NPV; no one of them is the IRR"
+    )
+
+
+def test_two_roots_a_hair_apart_are_both_found() -> None:
+    rates = (Decimal("0.1500"), Decimal("0.1502"))
+    assert [round(r, 8) for r in xirr(flows_with_roots(*rates)).roots] == list(rates)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.integers(min_value=-50, max_value=300).map(lambda p: Decimal(p) / 100),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+    # Bunched below 100%, 0.2% or more apart: tighter or higher bunches leave an NPV between
+    # the roots below the float noise of the sums, which no search in floats can resolve.
+    st.integers(min_value=-50, max_value=100).map(lambda p: Decimal(p) / 100),
+    st.integers(min_value=2, max_value=50).map(lambda bp: Decimal(bp) / 1000),
+    st.integers(min_value=1, max_value=4),
+)
+def test_every_root_in_the_range_is_found(
+    spread: list[Decimal], base: Decimal, gap: Decimal, bunch: int
+) -> None:
+    """Roots spread over the range, or bunched 0.2% to 5% apart into one or a few cells."""
+    bunched = [base + gap * i for i in range(bunch)]
+    for rates in (sorted(spread), bunched):
+        roots = xirr(flows_with_roots(*rates)).roots
+        # Bunched roots are ill-conditioned in floats: none is missed, and each is told apart
+        # from its neighbours.
+        assert len(roots) == len(rates), (roots, rates)
+        assert all(abs(r - e) < gap / 10 for r, e in zip(roots, rates, strict=True))

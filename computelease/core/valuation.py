@@ -12,10 +12,11 @@ Present values are summed unrounded and rounded once at the end, so the total
 matches XNPV to the cent; each row's present value is rounded on its own and
 the rows may differ from the total by a few cents.
 
-The IRR is found by iteration in binary floats, every root in the search
-range bracketed (at turning points too) and refined by bisection to within
-1e-10; when the flows change sign more than once and several rates zero the
-NPV, all of them are reported and none is called the IRR.
+The IRR is found in binary floats: every root in the search range is bracketed
+(cells where the NPV or its first three derivatives turn are halved until the
+roots in them stand apart) and refined by bisection to within 1e-10; when the
+flows change sign more than once and several rates zero the NPV, all of them
+are reported and none is called the IRR.
 """
 
 from __future__ import annotations
@@ -162,21 +163,25 @@ class Irr:
 
 #: The search range of the IRR, as rates a year, and how finely it is cut (in ln(1 + rate)).
 IRR_LOW, IRR_HIGH, IRR_CELLS = -0.99, 10_000.0, 400
+#: How many times a cell may be halved to tell bunched roots apart, and how many cells may
+#: be halved in all: the second bounds the work on flows built to defeat the search.
+IRR_MAX_DEPTH, IRR_MAX_SPLITS = 40, 2_000
 
 
 def xirr(flows: Sequence[Flow]) -> Irr:
     """Every annual rate at which the XNPV of ``flows`` is zero (Excel's XIRR convention).
 
     Flows are netted by date. The NPV is a sum of exponentials in
-    x = ln(1 + rate), searched from -99% to +1,000,000% a year in 400 cells
-    (each about 3.5% of the rate wide): a cell where the NPV changes sign
-    holds a root; a cell where it does not but its slope does holds a turning
-    point, found by bisection on the slope, and if the NPV crosses zero there
-    the cell holds two roots, one each side. Only a pair of roots between two
-    turning points in one cell can escape; before saying that no rate exists,
-    the search runs again on cells ten times narrower. Every root is refined
-    by bisection to within 1e-10. One rate is reported as the IRR only when it
-    is the only one.
+    s = ln(1 + rate), searched from -99% to +1,000,000% a year in 400 cells,
+    at the ends of which the NPV and its first three derivatives are known. A
+    cell where the NPV changes sign and none of the three does holds one
+    root. A cell where one of them changes sign may hold several roots, or a
+    turning point where the NPV touches zero, so it is halved until each part
+    is plain (or is only a hair wide). By Rolle's theorem a pair of roots could
+    then hide only in a cell whose ends agree in the sign of the NPV and of
+    all three derivatives while the fourth turns twice inside it. Every root
+    is refined by bisection to within 1e-10, and one rate is reported as the
+    IRR only when it is the only one.
     """
     by_date: dict[date, float] = {}
     for f in flows:
@@ -192,47 +197,35 @@ def xirr(flows: Sequence[Flow]) -> Irr:
     if changes == 0:
         return Irr(None, (), 0, "the cash flows never change sign, so there is no IRR")
 
-    # d NPV / d ln(1 + rate): the same sum with each flow times -t.
-    weighted = [-t * a for t, a in zip(times, amounts, strict=True)]
+    # The NPV and its derivatives in s: d/ds multiplies each flow by -t.
+    weights = [amounts]
+    for _ in range(3):
+        weights.append([-t * a for t, a in zip(times, weights[-1], strict=True)])
+
+    def at(s: float) -> tuple[float, ...]:
+        return (s, *_sums(times, weights, s))
 
     def npv(rate: float) -> float:
         return _sum_exp(times, amounts, math.log1p(rate))
 
-    def slope(rate: float) -> float:
-        return _sum_exp(times, weighted, math.log1p(rate))
-
-    def scan(cells: int) -> list[float]:
-        lo, hi = math.log1p(IRR_LOW), math.log1p(IRR_HIGH)
-        grid = [math.expm1(lo + (hi - lo) * i / cells) for i in range(cells + 1)]
-        # The NPV and its slope at every grid point, from one exponential per flow.
-        both = [_sum_exp_pair(times, amounts, weighted, math.log1p(r)) for r in grid]
-        values = [v for v, _ in both]
-        slopes = [d for _, d in both]
-        found: list[float] = []
-        for i, ((low, f_low), (high, f_high)) in enumerate(
-            itertools.pairwise(zip(grid, values, strict=True))
-        ):
-            if f_low == 0:
-                found.append(low)
-            elif f_low * f_high < 0:
-                found.append(_bisect(npv, low, high, f_low))
-            elif f_high != 0 and slopes[i] * slopes[i + 1] < 0:
-                turn = _bisect(slope, low, high, slopes[i])
-                f_turn = npv(turn)
-                if f_turn == 0:
-                    found.append(turn)
-                elif f_turn * f_low < 0:
-                    found += [_bisect(npv, low, turn, f_low), _bisect(npv, turn, high, f_turn)]
-        if values[-1] == 0:
-            found.append(grid[-1])
-        return found
-
-    roots = scan(IRR_CELLS)
-    if not roots and changes > 1:
-        # Before saying no rate exists: a pair of roots between two turning points in one
-        # cell escapes the scan, so look again on cells ten times narrower.
-        roots = scan(IRR_CELLS * 10)
-    decimals = tuple(dict.fromkeys(money.round_to(Decimal(repr(r)), 10) for r in roots))
+    lo, hi = math.log1p(IRR_LOW), math.log1p(IRR_HIGH)
+    grid = [at(lo + (hi - lo) * i / IRR_CELLS) for i in range(IRR_CELLS + 1)]
+    found = [math.expm1(p[0]) for p in grid if p[1] == 0]
+    pending = [(a, b, 0) for a, b in itertools.pairwise(grid)]
+    splits = 0
+    while pending:
+        left, right, depth = pending.pop()
+        turns = any(left[k] * right[k] < 0 for k in (2, 3, 4))
+        if turns and depth < IRR_MAX_DEPTH and splits < IRR_MAX_SPLITS:
+            splits += 1
+            middle = at((left[0] + right[0]) / 2)
+            if middle[1] == 0:
+                found.append(math.expm1(middle[0]))
+            pending += [(left, middle, depth + 1), (middle, right, depth + 1)]
+        elif left[1] * right[1] < 0:
+            low, high = math.expm1(left[0]), math.expm1(right[0])
+            found.append(_bisect(npv, low, high, left[1]))
+    decimals = tuple(money.round_to(Decimal(repr(r)), 10) for r in _distinct(found))
     note = None
     if len(decimals) > 1:
         note = (
@@ -247,6 +240,34 @@ def xirr(flows: Sequence[Flow]) -> Irr:
     return Irr(decimals[0] if len(decimals) == 1 else None, decimals, changes, note)
 
 
+#: Roots closer than this (in ln(1 + rate)) are one: floats cannot tell them apart, and the
+#: noise of a sum near a root would otherwise bracket it several times.
+ROOT_RESOLUTION = 1e-7
+
+
+def _distinct(roots: Iterable[float]) -> list[float]:
+    """Roots in order, those within ROOT_RESOLUTION of the last kept merged into it."""
+    out: list[float] = []
+    for r in sorted(roots):
+        if not out or math.log1p(r) - math.log1p(out[-1]) > ROOT_RESOLUTION:
+            out.append(r)
+    return out
+
+
+def _sums(
+    times: Sequence[float], weights: Sequence[Sequence[float]], base: float
+) -> tuple[float, ...]:
+    """Each weighting of the flows summed against exp(-t x base), sharing each exponential.
+
+    ``times`` are ascending from 0, so the largest exponent is the last flow's; one
+    past a float's range makes each sum infinite with the sign of its first weight there.
+    """
+    if times and -times[-1] * base <= 700:
+        factors = [math.exp(-t * base) for t in times]
+        return tuple(math.fsum(map(operator.mul, w, factors)) for w in weights)
+    return tuple(_sum_exp(times, w, base) for w in weights)
+
+
 def _sum_exp(times: Sequence[float], amounts: Sequence[float], base: float) -> float:
     """Sum of a x exp(-t x base), kept finite for rates near -100% and far-out flows."""
     total = 0.0
@@ -256,32 +277,6 @@ def _sum_exp(times: Sequence[float], amounts: Sequence[float], base: float) -> f
             return math.copysign(math.inf, a) if a else 0.0
         total += a * math.exp(exponent)
     return total
-
-
-def _sum_exp_pair(
-    times: Sequence[float], first: Sequence[float], second: Sequence[float], base: float
-) -> tuple[float, float]:
-    """``_sum_exp`` of two weightings of the same flows at once, sharing each exponential.
-
-    ``times`` are ascending from 0, so the largest exponent is the last flow's.
-    """
-    if times and -times[-1] * base <= 700:
-        factors = [math.exp(-t * base) for t in times]
-        return math.fsum(map(operator.mul, first, factors)), math.fsum(
-            map(operator.mul, second, factors)
-        )
-    one = two = 0.0
-    for t, a, b in zip(times, first, second, strict=True):
-        exponent = -t * base
-        if exponent > 700:
-            return (
-                math.copysign(math.inf, a) if a else 0.0,
-                math.copysign(math.inf, b) if b else 0.0,
-            )
-        e = math.exp(exponent)
-        one += a * e
-        two += b * e
-    return one, two
 
 
 def _bisect(f: Callable[[float], float], low: float, high: float, f_low: float) -> float:
