@@ -192,6 +192,10 @@ class Tranche(_Model):
     #: date; none of it is in service or billed, and the lessor re-lets it at the market
     #: from its delivery, after the re-letting gap.
     dropped: Flag = False
+    #: The tranche this one is a share of: a shortfall scenario splits off the share never
+    #: delivered as a tranche of its own, and the streams tied to the whole still bill it
+    #: for as long as it is in service.
+    part_of: TrancheName | None = None
 
 
 class Capacity(_Model):
@@ -577,6 +581,14 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
         t.name or f"tranche-{i + 1}": t
         for i, t in enumerate(deal.capacity.tranches if deal.capacity else ())
     }
+    for i, (name, t) in enumerate(tranches.items()):
+        if t.part_of is not None and (t.part_of not in tranches or t.part_of == name):
+            others = ", ".join(n for n in tranches if n != name) or "none"
+            yield (
+                ("capacity", "tranches", i, "part_of"),
+                Codes.UNKNOWN_TRANCHE,
+                f"part_of {t.part_of!r} names no other tranche (the deal has: {others})",
+            )
     rows = 0
     for i, stream in enumerate(deal.payments):
         base: FieldPath = ("payments", i)

@@ -436,6 +436,53 @@ def test_a_shortfall_keeps_the_price_of_each_gpu_hour_delivered() -> None:
     assert april.amount == D("2080800.00")
 
 
+def test_a_shortfall_on_streams_tied_to_tranches_bills_what_is_in_service() -> None:
+    """Each tranche's stream bills its whole tranche until the cutoff, 85% of it after."""
+    d = tied_to_tranches(delivery={"deadline": "2026-07-01", "grace_days": "30"})
+    short = apply(d, Scenario(delivered=D("0.85"))).deal
+    parts = [(t.name, t.gpus, t.part_of) for t in short.capacity.tranches]  # type: ignore[union-attr]
+    assert parts == [
+        ("first", 850, None),
+        ("first-undelivered", 150, "first"),
+        ("second", 850, None),
+        ("second-undelivered", 150, "second"),
+    ]
+    rows = build_schedule(short).rows
+    # January: all 1,000 GPUs of the first tranche, 744 h at $2, not 850.
+    assert rows[0].amount == D("1488000.00")
+    # August, after the cutoff (2026-08-01): 850 GPUs of each, 744 h at $2.
+    august = [r.amount for r in rows if r.period_start == date(2026, 8, 1)]
+    assert august == [D("1264800.00"), D("1264800.00")]
+    # 1,000 GPUs Jan-Jul (212 days) and 850 Aug-Dec (153 days) for the first; 1,000 in July
+    # (31 days) and 850 Aug-Dec for the second: 12,074,400 GPU-hours, each still $2.
+    assert capacity.gpu_hours(short, short.start, short.term_end) == D(12_074_400)
+    assert build_schedule(short).total == D("24148800.00")
+    assert analyse(short).units.price_per_gpu_hour.value == D("2.0000")
+
+
+def test_the_share_never_delivered_is_re_let_from_the_cutoff() -> None:
+    d = deal(
+        payments=[{"amount": "$2000000"}],
+        capacity={"gpus": "1000"},
+        delivery={"deadline": "2026-03-31", "grace_days": "0"},
+        assumptions={
+            "market_gpu_hour": "$1",
+            "lessor": {
+                "capex_per_gpu": "$50000",
+                "useful_life_years": "1",
+                "relet_gap_months": "0",
+            },
+        },
+    )
+    short = apply(d, Scenario(delivered=D("0.85"))).deal
+    value = residual(short, cost_stack(short), D(0), MarketCurve.of(short))
+    # 850 GPUs leave with the lease and their year of life has ended: nothing. The 150 never
+    # delivered are re-let from the cutoff, 2026-04-01, to 2026-12-31: 275 days x 24 h x $1.
+    assert value.it_value == D(150 * 275 * 24)
+    base = residual(d, cost_stack(d), D(0), MarketCurve.of(d))
+    assert base.it_value == D(0)
+
+
 def test_a_mid_month_shortfall_changes_the_capacity_with_the_fees() -> None:
     d = deal(
         payments=[{"amount": "$1000"}],
@@ -605,3 +652,17 @@ def test_a_scenario_can_clear_a_field_to_swap_rent_for_a_build() -> None:
     assert cost_stack(built.deal).facility_capex == D("20000000.00")
     assert dict(cost_stack(built.deal).parts).get("facility rent") is None
     assert built.notes[0] == "cleared assumptions.lessor.facility.rent_per_kw_month"
+
+
+def test_a_part_of_no_other_tranche_is_refused_where_written() -> None:
+    text = (
+        "name: T\nlessor: A\nlessee: B\nstart: 2026-01-01\nmonths: 12\n"
+        "payments:\n  - amount: 100\n"
+        "capacity:\n  tranches:\n    - name: a\n      gpus: 10\n"
+        "    - name: b\n      gpus: 5\n      part_of: c\n"
+    )
+    with pytest.raises(DealInvalid) as info:
+        loader.load_text(text, "t.yaml")
+    (problem,) = info.value.problems
+    assert (problem.code.id, problem.line, problem.column) == ("E312", 14, 16)
+    assert problem.message == "part_of 'c' names no other tranche (the deal has: a)"

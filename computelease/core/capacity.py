@@ -32,6 +32,8 @@ class InService:
     #: The tranche's own IT capex and when it is spent, if the deal gives one.
     capex: Decimal | None
     capex_date: date
+    #: The tranche this is a share of (see ``Tranche.part_of``): its streams bill this too.
+    part_of: str | None = None
 
     @property
     def dropped(self) -> bool:
@@ -68,6 +70,7 @@ def tranches(deal: Deal, *, last_day: date | None = None) -> tuple[InService, ..
                 last,
                 t.capex,
                 t.capex_date or delivered,
+                t.part_of,
             )
         )
     return tuple(out)
@@ -96,12 +99,13 @@ def overlap(t: InService, first: date, last: date) -> tuple[date, date] | None:
 def gpu_hours(deal: Deal, first: date, last: date, name: str | None = None) -> Decimal | None:
     """GPU-hours in service from ``first`` to ``last`` (of tranche ``name`` only, if given).
 
+    A tranche's hours include those of the shares split off it (``part_of``).
     None when the capacity in question has no GPU count.
     """
     total = money.ZERO
     counted = False
     for t in tranches(deal, last_day=max(last, deal.term_end)):
-        if name is not None and t.name != name:
+        if name is not None and name not in (t.name, t.part_of):
             continue
         if t.gpus is None:
             continue

@@ -28,6 +28,7 @@ A fixed ``residual`` replaces that, labelled fixed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -341,7 +342,9 @@ def residual(
     facility_life = (lessor.facility.life_years if lessor.facility else 20) * 12
     it = facility = money.ZERO
     for t in served:
-        free = t.first if t.dropped else on  # the day its GPUs could next earn
+        # The day its GPUs could next earn: a dropped tranche's arrival, the day after a share
+        # never delivered leaves the lease, or else the day after the lease.
+        free = t.first if t.dropped else min(on, dates.next_day(t.last))
         start = dates.add_months(max(free, deal.start), lessor.relet_gap_months)
         life_end = dates.add_months(_when(t, lessor), lessor.useful_life_years * 12) - dates.ONE_DAY
         stands_free = on
@@ -396,7 +399,7 @@ def _relet(
     """
     assert t.gpus is not None
     # The tranche as it would run after the lease: in service to the end of its life.
-    again = InService(t.name, t.gpus, t.power_mw, start, life_end, t.capex, t.capex_date)
+    again = dataclasses.replace(t, first=start, last=life_end)
     first_month = dates.month_span(deal.start, start).whole
     share = staff_share if not t.dropped else _alone(deal, t)
     total = money.ZERO

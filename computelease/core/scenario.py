@@ -576,7 +576,8 @@ def _delivered(deal: Deal, share: Decimal, notes: list[str]) -> dict[str, Any]:
     notes.append(
         f"delivered {money.format_percent(share)}: payments for periods from {cutoff} scale "
         "with the share delivered, and so does the capacity in service, so each GPU-hour "
-        "delivered is priced as before; the lessor's capex is unchanged"
+        "delivered is priced as before; the lessor's capex is unchanged, and the share not "
+        "delivered is taken to arrive then and is re-let at the market after the re-letting gap"
     )
     return data
 
@@ -630,6 +631,7 @@ def _deliver_share(deal: Deal, data: dict[str, Any], share: Decimal, cutoff: dat
         # What never arrives was still bought, on the tranche's own capex date.
         rest = {
             "name": f"{name}-undelivered",
+            "part_of": name,
             "until": cutoff - dates.ONE_DAY,
             "capex_date": tranche.get("capex_date") or tranche.get("delivered") or deal.start,
         }
