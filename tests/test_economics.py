@@ -105,7 +105,7 @@ def test_a_built_facility_against_a_rented_one() -> None:
     assert built.facility_capex == D("20000000.00")  # 2 MW x $10M
     assert dict(built.parts) == {}  # no running cost: a built facility is capex
     # $20M over 20 years is $1M a year; the IT's $5M over five years is $1M a year.
-    assert dict(built.depreciation) == {2026: D("2000000.00")}
+    assert built.depreciation == ((2026, D("1000000.00"), D("1000000.00")),)
     rented = deal(
         **{
             **lessor(facility={"rent_per_kw_month": "$100", "rent_escalation": "3%"}),
@@ -666,3 +666,27 @@ def test_a_part_of_no_other_tranche_is_refused_where_written() -> None:
     (problem,) = info.value.problems
     assert (problem.code.id, problem.line, problem.column) == ("E312", 14, 16)
     assert problem.message == "part_of 'c' names no other tranche (the deal has: a)"
+
+
+def test_revenue_is_earned_over_the_service_and_cash_as_it_moves() -> None:
+    d = deal(
+        start="2026-11-01",
+        months="6",
+        payments=[{"amount": "$300", "every": "quarter"}],
+        prepayments=[{"amount": "$120", "on": "2026-11-01", "credit": "back"}],
+        assumptions={"lessor": {"capex": "$1000", "useful_life_years": "5"}},
+    )
+    years = {y.year: y for y in analyse(d).breakeven.lessor.years}  # type: ignore[union-attr]
+    # November to January (92 days) is billed in advance: 61 days of it fall in 2026.
+    # The prepayment pays $120 of the February quarter, earned with that quarter.
+    assert years[2026].revenue == D("198.91")  # 300 x 61 / 92
+    assert years[2027].revenue == D("401.09")  # 300 x 31 / 92 + 300
+    assert years[2026].received == D("420.00")  # the first quarter and the prepayment
+    assert years[2027].received == D("180.00")  # the second quarter, less its credit
+    # $1,000 of IT over five years: $16.67 a month, November and December in 2026.
+    assert (years[2026].depreciation_it, years[2026].depreciation_facility) == (
+        D("33.33"),
+        D("0.00"),
+    )
+    assert years[2026].ebit == D("198.91") - D("33.33")
+    assert years[2026].cash == D("420.00") - D("1000.00")

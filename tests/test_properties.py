@@ -253,3 +253,24 @@ def test_no_valid_deal_overflows_the_arithmetic(case: tuple[Deal, date]) -> None
         m.read(analysis)
     for overrides in (Scenario(terminate="earliest"), Scenario(delivered=Decimal("0.1"))):
         analyse(apply(deal, overrides).deal, Settings(as_of=as_of))
+
+
+@common
+@given(deals())
+def test_revenue_earned_by_year_adds_up_to_the_cash_received(deal: Deal) -> None:
+    """However a fee is paid (in advance, in arrears, out of a prepayment), what the lessor
+    earns over the years is what it receives, to the cent; only the timing differs."""
+    from computelease.core.analysis import analyse
+    from computelease.models import as_data
+
+    schedule = computable(deal)
+    computable(deal, with_options=True)  # analysed too
+    data = as_data(deal)
+    data["assumptions"] = {"lessor": {"capex": "1000"}}
+    lessor = analyse(Deal.model_validate(data)).breakeven.lessor
+    assert lessor is not None
+    years = lessor.years
+    assert sum((y.revenue for y in years), money.ZERO) == schedule.total
+    assert sum((y.received for y in years), money.ZERO) == schedule.total
+    for y in years:
+        assert y.ebit == y.revenue - y.opex - y.depreciation_it - y.depreciation_facility

@@ -255,7 +255,7 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
         opex_parts=stack.parts,
         residual=end_value.value,
         end_value=end_value,
-        years=_years(receipts, stack),
+        years=_years(schedule, receipts, stack),
         rate=rate,
         flows=tuple(flows),
         payback_date=payback,
@@ -269,22 +269,67 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
     )
 
 
-def _years(receipts: Iterable[Flow], stack: CostStack) -> tuple[YearLine, ...]:
-    """The lessor's deal by calendar year: revenue and costs as they fall, depreciation."""
-    revenue: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
+def _years(schedule: Schedule, receipts: Iterable[Flow], stack: CostStack) -> tuple[YearLine, ...]:
+    """The lessor's deal by calendar year: revenue as earned, cash as it moves, depreciation."""
+    revenue = _earned(schedule)
+    received: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
     opex: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
     capex: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
     for f in receipts:
-        revenue[f.date.year] += f.amount
+        received[f.date.year] += f.amount
     for f in stack.opex:
         opex[f.date.year] -= f.amount
     for c in stack.capex:
         capex[c.date.year] += c.amount
-    depreciation = dict(stack.depreciation)
-    years = sorted({*revenue, *opex, *capex, *depreciation})
+    depreciation = {year: (it, facility) for year, it, facility in stack.depreciation}
+    none = (money.ZERO, money.ZERO)
+    years = sorted({*revenue, *received, *opex, *capex, *depreciation})
     return tuple(
-        YearLine(y, revenue[y], opex[y], depreciation.get(y, money.ZERO), capex[y]) for y in years
+        YearLine(
+            y,
+            revenue.get(y, money.ZERO),
+            received[y],
+            opex[y],
+            *depreciation.get(y, none),
+            capex[y],
+        )
+        for y in years
     )
+
+
+def _earned(schedule: Schedule) -> dict[int, Decimal]:
+    """Revenue by calendar year as the service is given (accrual, not cash).
+
+    Each payment's fee after the cap is earned over its period, split by days
+    across years, however it is paid (in advance, in arrears, or out of a
+    prepayment); a single payment on its date; the part of a prepayment that
+    no service ever used is earned when the lease ends. The years add up to
+    what is received, to the cent.
+    """
+    deal = schedule.deal
+    earned: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
+    unused = money.ZERO
+    for r in schedule.rows:
+        if r.kind == "prepayment":
+            unused += r.amount
+            continue
+        unused -= r.credit
+        fee = r.scheduled - r.cap_cut
+        first, last = r.period_start, r.period_end
+        if first is None or last is None or first.year == last.year:
+            earned[(first or r.date).year] += fee
+            continue
+        days = dates.days_inclusive(first, last)
+        split = money.ZERO
+        for year in range(first.year, last.year):
+            part = fee * dates.days_inclusive(max(first, date(year, 1, 1)), date(year, 12, 31))
+            share = money.round_money(part / days, deal.ccy)
+            earned[year] += share
+            split += share
+        earned[last.year] += fee - split  # the rounding stays in the last year
+    if unused:
+        earned[deal.term_end.year] += unused
+    return dict(earned)
 
 
 def _monthly_annuity(deal: Deal, disc: Discounter) -> Decimal:

@@ -78,13 +78,24 @@ class Residual:
 
 @dataclass(frozen=True)
 class YearLine:
-    """One calendar year of the lessor's deal: revenue, costs and depreciation as they fall."""
+    """One calendar year of the lessor's deal: earnings as they are earned, and cash as it moves.
+
+    ``revenue`` is the fee for the service given in the year (a prepayment is
+    earned as the service it pays for is given); ``received`` is the money
+    that came in. Depreciation is by asset class, straight-line.
+    """
 
     year: int
     revenue: Decimal
+    received: Decimal
     opex: Decimal
-    depreciation: Decimal
+    depreciation_it: Decimal
+    depreciation_facility: Decimal
     capex: Decimal
+
+    @property
+    def depreciation(self) -> Decimal:
+        return self.depreciation_it + self.depreciation_facility
 
     @property
     def ebitda(self) -> Decimal:
@@ -96,7 +107,7 @@ class YearLine:
 
     @property
     def cash(self) -> Decimal:
-        return self.revenue - self.opex - self.capex
+        return self.received - self.opex - self.capex
 
 
 @dataclass(frozen=True)
@@ -108,8 +119,8 @@ class CostStack:
     opex: tuple[Flow, ...]
     #: Each part's total over the lease, in PARTS order, for the parts given.
     parts: tuple[tuple[str, Decimal], ...]
-    #: Depreciation by calendar year over the lease.
-    depreciation: tuple[tuple[int, Decimal], ...]
+    #: Depreciation by calendar year over the lease: (year, IT, facility).
+    depreciation: tuple[tuple[int, Decimal, Decimal], ...]
     missing: tuple[str, ...]
 
     @property
@@ -291,9 +302,10 @@ def cost_stack(deal: Deal) -> CostStack:
 
 def _depreciation(
     deal: Deal, lessor: LessorAssumptions, capex: list[Capex]
-) -> tuple[tuple[int, Decimal], ...]:
-    """Straight-line depreciation by calendar year, from each capex date to the term's end."""
-    by_year: dict[int, Decimal] = defaultdict(lambda: money.ZERO)
+) -> tuple[tuple[int, Decimal, Decimal], ...]:
+    """Straight-line depreciation by calendar year and asset class, from each capex date to
+    the term's end: the IT over its useful life, a built facility over its own."""
+    by_year: dict[tuple[int, str], Decimal] = defaultdict(lambda: money.ZERO)
     facility_life = lessor.facility.life_years if lessor.facility else 20
     for c in capex:
         life = (lessor.useful_life_years if c.kind == "it" else facility_life) * 12
@@ -301,8 +313,16 @@ def _depreciation(
         for p in periods(c.date, deal.term_end, 1, "advance"):
             if p.index >= life:
                 break
-            by_year[p.start.year] += monthly * (p.fraction or money.ONE)
-    return tuple((year, money.round_money(v, deal.ccy)) for year, v in sorted(by_year.items()))
+            by_year[(p.start.year, c.kind)] += monthly * (p.fraction or money.ONE)
+    years = sorted({year for year, _ in by_year})
+    return tuple(
+        (
+            year,
+            money.round_money(by_year.get((year, "it"), money.ZERO), deal.ccy),
+            money.round_money(by_year.get((year, "facility"), money.ZERO), deal.ccy),
+        )
+        for year in years
+    )
 
 
 @money.exact

@@ -538,28 +538,36 @@ def lessor_lines(x: Lessor, fmt: Fmt) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def years_grid(x: Lessor, fmt: Fmt) -> Grid:
-    """The lessor's deal by calendar year: revenue, costs, EBITDA, depreciation, EBIT, cash."""
-    columns = ("Year", "Revenue", "Opex", "EBITDA", "Depreciation", "EBIT", "Capex", "Cash")
-    rows = tuple(
-        (
-            str(y.year),
-            fmt.money(y.revenue),
-            fmt.money(y.opex),
-            fmt.money(y.ebitda),
-            fmt.money(y.depreciation),
-            fmt.money(y.ebit),
-            fmt.money(y.capex),
-            fmt.money(y.cash),
-        )
-        for y in x.years
-    )
-    return Grid(
-        "Lessor by year (as the money falls; depreciation straight-line)",
-        columns,
-        rows,
-        frozenset(range(1, len(columns))),
-        keep_width=True,
+def years_grids(x: Lessor, fmt: Fmt) -> tuple[Grid, Grid]:
+    """The lessor's deal by calendar year: earnings as earned, then cash as it moves."""
+    earnings = ("Year", "Revenue", "Opex", "EBITDA", "Depr. IT", "Depr. facility", "EBIT")
+    cash = ("Year", "Received", "Opex", "Capex", "Cash")
+    return (
+        Grid(
+            "Lessor's earnings by year (revenue as the service is given; depreciation "
+            "straight-line by asset class)",
+            earnings,
+            tuple(
+                (
+                    str(y.year),
+                    *map(fmt.money, (y.revenue, y.opex, y.ebitda)),
+                    *map(fmt.money, (y.depreciation_it, y.depreciation_facility, y.ebit)),
+                )
+                for y in x.years
+            ),
+            frozenset(range(1, len(earnings))),
+            keep_width=True,
+        ),
+        Grid(
+            "Lessor's cash by year (as the money falls)",
+            cash,
+            tuple(
+                (str(y.year), *map(fmt.money, (y.received, y.opex, y.capex, y.cash)))
+                for y in x.years
+            ),
+            frozenset(range(1, len(cash))),
+            keep_width=True,
+        ),
     )
 
 
@@ -654,7 +662,7 @@ def breakeven(result: BreakevenResult, options: RenderOptions) -> Document:
     if b.lessor is not None:
         sections.append(Figures("Lessor", lessor_lines(b.lessor, fmt)))
         if b.lessor.years:
-            sections.append(years_grid(b.lessor, fmt))
+            sections.extend(years_grids(b.lessor, fmt))
         drawn = chart(b.lessor, fmt)
         if drawn:
             sections.append(Preformatted(drawn))

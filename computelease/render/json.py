@@ -316,7 +316,10 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
                     "opex": m(y.opex),
                     "ebitda": m(y.ebitda),
                     "depreciation": m(y.depreciation),
+                    "depreciation_it": m(y.depreciation_it),
+                    "depreciation_facility": m(y.depreciation_facility),
                     "ebit": m(y.ebit),
+                    "received": m(y.received),
                     "capex": m(y.capex),
                     "cash": m(y.cash),
                 }
