@@ -17,9 +17,13 @@ importing a renderer or a result type never imports the YAML loader.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+# Not typing's own: the console script imports this module first, and an interrupt while
+# typing loads (a few milliseconds) would escape the Ctrl-C handling in __main__.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from computelease.api import (
         analyse,
         book,

@@ -109,7 +109,7 @@ def _version(value: bool) -> None:
     if value:
         from computelease import __version__
 
-        typer.echo(f"lease (computelease) {__version__}")
+        _out(f"lease (computelease) {__version__}\n")  # a closed pipe is quiet, a full disk said
         raise typer.Exit(ExitCode.OK)
 
 
@@ -611,6 +611,15 @@ def main() -> None:
     except KeyboardInterrupt:
         _err("lease: interrupted")
         sys.exit(ExitCode.INTERRUPTED)
+    except LeaseError as exc:  # from an option's callback: --version to a full disk
+        _err(f"lease: error: {exc}")
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        # Around the commands only click writes (help, usage): a stdout that cannot take it.
+        _silence(sys.stdout)
+        reason = str(exc.strerror or exc).lower()
+        _err(f"lease: error: cannot write to standard output: {reason}")
+        sys.exit(ExitCode.USAGE)
     except Exception:
         _internal_error(debug="--debug" in sys.argv)
         sys.exit(ExitCode.INTERNAL)

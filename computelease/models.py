@@ -724,7 +724,9 @@ def _capacity_and_costs(deal: Deal, end: date) -> Iterator[Issue]:
             Codes.ONE_OF,
             f"give IT capex one way: {' or '.join(ways)}, not both",
         )
-    if lessor.capex_per_gpu is not None and deal.gpus is None:
+    # With tranches, each tranche is held to its own figures below (all of them may be
+    # dropped, leaving none in service, and still be bought).
+    if lessor.capex_per_gpu is not None and not tranches and deal.gpus is None:
         yield (
             (*where, "capex_per_gpu"),
             Codes.NEEDS_INPUT,
@@ -735,7 +737,7 @@ def _capacity_and_costs(deal: Deal, end: date) -> Iterator[Issue]:
         (("power",), lessor.power is not None),
     ]
     for rel, given in needs_power:
-        if given and deal.power_mw is None:
+        if given and not tranches and deal.power_mw is None:
             yield (
                 (*where, *rel),
                 Codes.NEEDS_INPUT,

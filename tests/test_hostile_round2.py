@@ -164,6 +164,23 @@ def test_a_closed_or_full_stdout_is_said_not_a_bug() -> None:
     assert both.returncode == 2
 
 
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["calc", "--help"]])
+def test_help_and_version_to_a_full_stdout_are_said_not_a_bug(args: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        run = subprocess.run([*LEASE, *args], stdout=full, stderr=subprocess.PIPE, check=False)
+    assert run.returncode == 2
+    assert run.stderr == b"lease: error: cannot write to standard output: no space left on device\n"
+
+
+def test_version_to_a_closed_pipe_keeps_its_exit_code() -> None:
+    with subprocess.Popen(
+        [*LEASE, "--version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as reader:
+        assert reader.stdout is not None and reader.stderr is not None
+        reader.stdout.close()  # the reader goes before lease writes: | head -0
+        assert (reader.wait(), reader.stderr.read()) == (0, b"")
+
+
 def test_ctrl_c_while_the_command_line_loads_exits_130_quietly() -> None:
     """An interrupt inside the imports of the command line itself, deterministically."""
     code = (
@@ -174,6 +191,18 @@ def test_ctrl_c_while_the_command_line_loads_exits_130_quietly() -> None:
         "sys.modules['computelease.cli'] = Interrupted()\n"
         "from computelease.__main__ import main\n"
         "main()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
+    assert (run.returncode, run.stderr, run.stdout) == (130, b"lease: interrupted\n", b"")
+
+
+def test_ctrl_c_before_main_runs_exits_130_quietly() -> None:
+    """Between the console script's import of lease and its call of main (its own lines)."""
+    code = (
+        "import os, signal, time\n"
+        "import computelease.__main__\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "time.sleep(5)\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
     assert (run.returncode, run.stderr, run.stdout) == (130, b"lease: interrupted\n", b"")

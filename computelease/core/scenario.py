@@ -518,9 +518,12 @@ def _rebase_residuals(deal: Deal, data: dict[str, Any], last: date, notes: list[
 
 
 def _terminate(deal: Deal, when: date | str, notes: list[str]) -> dict[str, Any]:
+    if deal.termination is None:
+        # A delay can push the right past the end (the model asks for it otherwise).
+        notes.append(f"notice {when} cannot be given: the deal runs its course")
+        return _data(deal)
     end = effective_end(deal, when)
     term = deal.termination
-    assert term is not None
     if end is None or end > deal.term_end:
         effect = f"takes effect {end}" if end is not None else "is given"
         notes.append(f"notice given {when} {effect}, after the term ends: the deal runs its course")
