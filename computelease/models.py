@@ -80,6 +80,8 @@ MAX_WORK: Final = 120_000
 MAX_PREPAYMENTS: Final = 12
 MAX_ADJUSTMENTS: Final = 50
 MAX_SCENARIOS: Final = 20
+#: Tranches of capacity: real deals deliver in a handful (a shortfall scenario doubles them).
+MAX_TRANCHES: Final = 24
 
 #: Months per period for each recurring frequency.
 STEP_MONTHS: Final[dict[str, int]] = {"month": 1, "quarter": 3, "year": 12}
@@ -629,14 +631,18 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
                 else "per_gpu_hour needs capacity.gpus (or reported.gpus), the GPUs billed",
             )
         rows += period_count(stream.every, first, last)
+    split = deal.capacity.tranches if deal.capacity else ()
     for field, items, most in (
         ("prepayments", deal.prepayments, MAX_PREPAYMENTS),
         ("adjustments", deal.adjustments, MAX_ADJUSTMENTS),
         ("scenarios", deal.scenarios, MAX_SCENARIOS),
+        # A shortfall splits each tranche in two: the shares split off count apart.
+        ("capacity.tranches", [t for t in split if t.part_of is None], MAX_TRANCHES),
+        ("capacity.tranches", [t for t in split if t.part_of is not None], MAX_TRANCHES),
     ):
         if len(items) > most:
             yield (
-                (field,),
+                tuple(field.split(".")),
                 Codes.OUT_OF_RANGE,
                 f"{len(items)} {field}; at most {most} are supported in one deal",
             )

@@ -77,6 +77,7 @@ EXPECTED: dict[str, tuple[str, int | None]] = {
     "round2-set-index-out-of-range.yaml": ("E211", 13),
     "round2-set-misspelled-second-path.yaml": ("E209", 13),
     "round2-too-much-work.yaml": ("E310", 52),
+    "round3-tranches-25.yaml": ("E211", 12),
     # YAML: duplicate keys at every depth, reported at the second occurrence.
     "yaml-duplicate-key-top.yaml": ("E105", 9),
     "yaml-duplicate-key-quoted.yaml": ("E105", 9),

@@ -9,6 +9,7 @@ so a tranche delivered late is neither billed nor priced before it arrives.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -96,15 +97,25 @@ def overlap(t: InService, first: date, last: date) -> tuple[date, date] | None:
     return (a, b) if a <= b else None
 
 
-def gpu_hours(deal: Deal, first: date, last: date, name: str | None = None) -> Decimal | None:
+def gpu_hours(
+    deal: Deal,
+    first: date,
+    last: date,
+    name: str | None = None,
+    *,
+    served: Sequence[InService] | None = None,
+) -> Decimal | None:
     """GPU-hours in service from ``first`` to ``last`` (of tranche ``name`` only, if given).
 
     A tranche's hours include those of the shares split off it (``part_of``).
-    None when the capacity in question has no GPU count.
+    ``served`` is ``tranches(deal)`` already built (to ``last`` at least), for a caller
+    asking period after period. None when the capacity in question has no GPU count.
     """
     total = money.ZERO
     counted = False
-    for t in tranches(deal, last_day=max(last, deal.term_end)):
+    if served is None:
+        served = tranches(deal, last_day=max(last, deal.term_end))
+    for t in served:
         if name is not None and name not in (t.name, t.part_of):
             continue
         if t.gpus is None:

@@ -640,14 +640,17 @@ def _deliver_share(deal: Deal, data: dict[str, Any], share: Decimal, cutoff: dat
         }
         if "delivered" in tranche:
             rest["delivered"] = tranche["delivered"]
+        # Power follows the GPUs as they round (a whole GPU each), so the two shares agree.
+        kept_share = share
         if gpus is not None:
             kept["gpus"] = max(1, int(money.round_to(gpus * share, 0)))
+            kept_share = Decimal(kept["gpus"]) / gpus
             if gpus - kept["gpus"] > 0:
                 rest["gpus"] = gpus - kept["gpus"]
         if power is not None:
-            kept["power_mw"] = power * share
-            if power * (1 - share) > 0:
-                rest["power_mw"] = power * (1 - share)
+            kept["power_mw"] = power * kept_share
+            if power * (1 - kept_share) > 0:
+                rest["power_mw"] = power * (1 - kept_share)
         out.append(kept)
         in_service_before = tranche.get("delivered", deal.start) < cutoff
         if in_service_before and ("gpus" in rest or "power_mw" in rest):

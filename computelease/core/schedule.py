@@ -25,7 +25,7 @@ Conventions, each stated in every report:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -284,10 +284,12 @@ def _stream_rows(
     step = STEP_MONTHS[stream.every]
     growth = money.ONE + (stream.escalation or money.ZERO)
     field = "per_gpu_hour" if stream.per_gpu_hour is not None else "amount"
+    # The capacity in service, once for the stream rather than once a period.
+    served = capacity.tranches(deal, last_day=max(last, deal.term_end))
     for period in periods(anchor, last, step, stream.timing):
         # Anniversaries of the anchor fall on period starts, so years passed = months // 12.
         years = period.index * step // 12
-        unrounded = _period_amount(deal, stream, period, step)
+        unrounded = _period_amount(deal, stream, period, served)
         if years:
             unrounded *= growth**years
         factor = factors.at(period.start)
@@ -349,7 +351,9 @@ class _Adjustments:
         return self.values[i] if i >= 0 else None
 
 
-def _period_amount(deal: Deal, stream: PaymentStream, period: Period, step: int) -> Decimal:
+def _period_amount(
+    deal: Deal, stream: PaymentStream, period: Period, served: Sequence[capacity.InService]
+) -> Decimal:
     """The period's amount before escalation, prorated if the period is cut short.
 
     A per-GPU-hour stream bills the GPU-hours in service in the period (of
@@ -362,7 +366,7 @@ def _period_amount(deal: Deal, stream: PaymentStream, period: Period, step: int)
             return stream.amount
         return stream.amount * period.fraction
     assert stream.per_gpu_hour is not None  # the model requires one of the two
-    billed = capacity.gpu_hours(deal, period.start, period.end, stream.tranche)
+    billed = capacity.gpu_hours(deal, period.start, period.end, stream.tranche, served=served)
     assert billed is not None  # the model requires GPUs for a per-GPU-hour stream
     return stream.per_gpu_hour * billed
 
