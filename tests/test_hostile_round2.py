@@ -100,8 +100,33 @@ def test_a_big_grid_of_a_long_deal_is_refused_before_it_runs(
 ) -> None:
     long = write(MINIMAL.replace("months: 12", "months: 1200") + "  - amount: 5\n" * 40)
     run = lease("sensitivity", long, "--vary", "discount_rate=1%..10%:1%")
-    assert run.exit_code == 2
-    assert "a grid of 10 cells over this deal's 49,200 schedule rows is 492,000 rows" in run.stderr
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr.endswith(
+        "error[E502]: a grid of 10 cells of this deal is more work than one run does (about "
+        "two seconds: each cell is a whole analysis); give fewer values\n"
+    )
+
+
+def test_a_grid_that_lengthens_the_term_is_stopped_when_it_outgrows_the_budget(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    """A field path (months) can lengthen every cell past the deal as written: counted as run."""
+    short = write(MINIMAL + "  - amount: 5\n" * 40)
+    run = lease("sensitivity", short, "--vary", "months=1151..1200:1", "--metric", "total")
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert "a grid of 50 cells of this deal is more work than one run does" in run.stderr
+    assert "it stopped after 1; give fewer values" in run.stderr
+
+
+def test_a_grid_of_a_metric_that_runs_its_own_scenario_counts_it() -> None:
+    from computelease.core.metrics import METRICS
+    from computelease.core.sensitivity import cell_work
+
+    deal = loader.load(REFLECTION).deal
+    plain, walkaway = METRICS["npv_lessor"], METRICS["npv_lessor_walkaway"]
+    # 42 rows x 2 + 200 fixed + 43 months x 20 of the lessor's costs: 1,144; twice with a
+    # walkaway, which analyses the deal a second time in each cell.
+    assert (cell_work(deal, plain), cell_work(deal, walkaway)) == (1144, 2288)
 
 
 def copies(folder: Path, count: int) -> Path:

@@ -37,6 +37,8 @@ class Metric:
     kind: MetricKind
     read: Callable[[Analysis], Reading]
     words: tuple[str, str] | None = None
+    #: Analyses one reading runs beyond the one it reads (a walkaway analyses its scenario).
+    extra_analyses: int = 0
 
 
 def _money(value: Decimal | None, why: str) -> Reading:
@@ -170,7 +172,13 @@ METRICS: dict[str, Metric] = {
             lambda a: (a.commitment.committed_value, None),
         ),
         Metric("npv_lessor", "Lessor NPV", "money", _npv),
-        Metric("npv_lessor_walkaway", "Lessor NPV if the tenant walks away", "money", _walkaway),
+        Metric(
+            "npv_lessor_walkaway",
+            "Lessor NPV if the tenant walks away",
+            "money",
+            _walkaway,
+            extra_analyses=1,
+        ),
         Metric("irr_lessor", "Lessor IRR", "rate", _irr),
         Metric("payback_months", "Lessor payback (months)", "months", _payback),
         Metric("unrecovered_capex", "Lessor capex unrecovered (cash)", "money", _unrecovered),

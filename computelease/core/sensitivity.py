@@ -17,7 +17,7 @@ from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
-from computelease import money, paths
+from computelease import dates, money, paths
 from computelease.core.analysis import Analysis, analyse
 from computelease.core.metrics import Metric
 from computelease.core.scenario import ScenarioError, apply
@@ -29,9 +29,13 @@ from computelease.validation import validation_issues
 
 #: Largest number of values on one axis.
 MAX_STEPS: Final = 50
-#: Schedule rows one grid builds at most (a cell builds one schedule or two): a full
-#: 50 x 50 grid of a deal of 80 rows, or a few cells of a 49,200-row deal.
-MAX_GRID_WORK: Final = 200_000
+#: The work one grid may do, in units of :func:`cell_work`: about two seconds on a 2-core
+#: machine (measured on the shipped deals), since every cell is a whole analysis.
+MAX_GRID_WORK: Final = 120_000
+#: What a cell's parts cost, in those units (about 10 microseconds each, measured): a
+#: schedule row, a month of the lessor's costs (and more for each tranche), and the fixed
+#: part of an analysis (the IRR's search, the figures).
+ROW_WORK, MONTH_WORK, TRANCHE_MONTH_WORK, FIXED_WORK = 2, 20, 4, 200
 #: Inputs that map to a scenario override of the same name, and what each holds.
 OVERRIDES: Final[dict[str, Kind]] = {
     "discount_rate": Kind.RATE,
@@ -145,6 +149,29 @@ def check_axis(deal: Deal, axis: Axis) -> None:
         )
 
 
+def cell_work(deal: Deal, metric: Metric | None = None) -> int:
+    """What analysing ``deal`` once costs, in schedule rows' worth (measured, not exact).
+
+    Its rows, the months of the lessor's costs (more with more tranches) and a fixed
+    part; twice that for a ``metric`` that analyses a scenario of its own.
+    """
+    work = ROW_WORK * schedule_rows(deal) + FIXED_WORK
+    if deal.assumptions.lessor is not None:
+        tranches = len(deal.capacity.tranches) if deal.capacity else 0
+        months = dates.month_span(deal.start, deal.term_end).whole + 1
+        work += months * (MONTH_WORK + TRANCHE_MONTH_WORK * tranches)
+    return work * (1 + (metric.extra_analyses if metric is not None else 0))
+
+
+def _too_much(cells: int, done: int | None = None) -> RequestError:
+    reached = f"; it stopped after {done:,}" if done is not None else ""
+    return RequestError(
+        Codes.NOT_APPLICABLE,
+        f"a grid of {cells:,} cells of this deal is more work than one run does (about two "
+        f"seconds: each cell is a whole analysis){reached}; give fewer values",
+    )
+
+
 def _overrides(axis: Axis, value: Decimal) -> dict[str, Any]:
     if axis.kind is Kind.DELAY:
         return {"delay": Delay(int(value), axis.unit or "months")}
@@ -180,17 +207,15 @@ def sensitivity(
             f"{rows.parameter} is on both axes; vary two different inputs",
         )
     cells = len(rows.values) * (len(columns.values) if columns else 1)
-    work = cells * schedule_rows(deal)
-    if work > MAX_GRID_WORK:
-        raise RequestError(
-            Codes.NOT_APPLICABLE,
-            f"a grid of {cells:,} cells over this deal's {schedule_rows(deal):,} schedule rows is "
-            f"{work:,} rows to compute, more than the {MAX_GRID_WORK:,} one run computes; "
-            "give fewer values",
-        )
+    # The overrides keep the term or shorten it, so the deal as given prices every cell; a
+    # field path (months, end) may lengthen it, so each cell is also counted as it comes.
+    neutral = all(a.parameter in OVERRIDES for a in (rows, columns) if a is not None)
+    if neutral and cells * cell_work(deal, metric) > MAX_GRID_WORK:
+        raise _too_much(cells)
+    spent = 0
     out: list[tuple[Cell, ...]] = []
     for r in rows.values:
-        line = []
+        line: list[Cell] = []
         for c in columns.values if columns else (None,):
             fields = _overrides(rows, r)
             if columns is not None and c is not None:
@@ -198,22 +223,34 @@ def sensitivity(
                 if "set" in fields and "set" in extra:
                     extra = {"set": fields["set"] + extra["set"]}
                 fields = {**fields, **extra}
-            line.append(_cell(base, metric, fields))
+            cell, work = _cell(base, metric, fields)
+            spent += work
+            if spent > MAX_GRID_WORK:
+                raise _too_much(cells, sum(map(len, out)) + len(line))
+            line.append(cell)
         out.append(tuple(line))
     return SensitivityGrid(deal, source or str(deal.id), metric, rows, columns, tuple(out))
 
 
-def _cell(base: Analysis, metric: Metric, fields: dict[str, Any]) -> Cell:
-    """One cell: the deal with these overrides, valued as a scenario of it is (a varied
-    discount rate wins over the rate given, which values every other cell)."""
+def _cell(base: Analysis, metric: Metric, fields: dict[str, Any]) -> tuple[Cell, int]:
+    """One cell, and its work: the deal with these overrides, valued as a scenario of it is
+    (a varied discount rate wins over the rate given, which values every other cell).
+
+    A cell that grows past the grid's budget is refused before it is analysed.
+    """
     try:
         overrides = Scenario.model_validate(fields)
-        analysis = analyse(apply(base.deal, overrides).deal, settings_for(base, overrides))
+        varied = apply(base.deal, overrides).deal
+        work = cell_work(varied, metric)
+        if work > MAX_GRID_WORK:
+            return Cell(None, None), work
+        analysis = analyse(varied, settings_for(base, overrides))
     except ScenarioError as exc:
-        return Cell(None, str(exc))
+        return Cell(None, str(exc)), FIXED_WORK
     except FieldError as exc:
-        return Cell(None, exc.message)
+        return Cell(None, exc.message), FIXED_WORK
     except ValidationError as exc:  # an override's value the scenario refuses
-        return Cell(None, "; ".join(issue.message for issue in validation_issues(exc)))
+        reason = "; ".join(issue.message for issue in validation_issues(exc))
+        return Cell(None, reason), FIXED_WORK
     value, why = metric.read(analysis)
-    return Cell(value, why, analysis.base.schedule.cap_date is not None)
+    return Cell(value, why, analysis.base.schedule.cap_date is not None), work
