@@ -61,6 +61,7 @@ def axis(text: str) -> Axis:
     except RequestError as exc:
         raise UsageError(f"--vary {exc.message}") from None
     unit: Literal["months", "days"] | None = None
+    currency: str | None = None
     try:
         if kind is Kind.DELAY:
             (low, high, step), unit = _delays(name, bounds)
@@ -68,6 +69,10 @@ def axis(text: str) -> Axis:
             low, high, step = _rates(name, bounds)
         elif kind is Kind.MONEY:
             low, high, step = (money.parse_money(b, None) for b in bounds)
+            marks = {money.mark_of(b) for b in bounds} - {None}
+            if len(marks) > 1:
+                raise UsageError(f"--vary {shown(text)}: write every bound in one currency")
+            currency = marks.pop() if marks else None
         else:
             low, high, step = (money.parse_number(b) for b in bounds)
     except FieldError as exc:
@@ -89,7 +94,7 @@ def axis(text: str) -> Axis:
         values = tuple(low + step * i for i in range(count))
     if kind in (Kind.COUNT, Kind.DELAY) and any(v != v.to_integral_value() for v in values):
         raise UsageError(f"--vary {shown(text)}: {name} takes whole numbers")
-    return Axis(name, kind, values, unit)
+    return Axis(name, kind, values, unit, currency)
 
 
 def _rates(name: str, bounds: Sequence[str]) -> tuple[Decimal, ...]:
@@ -183,17 +188,20 @@ def pairs(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def scenario(flags: Mapping[str, Any], *, merged: bool = False) -> Scenario | None:
-    """The scenario flags given (None when none is), validated as a scenario's overrides.
+def scenario(flags: Mapping[str, Any], *, merged: bool = False) -> dict[str, Any] | None:
+    """The scenario flags given (None when none is), checked as a scenario's overrides.
 
-    ``merged``: they go on top of a named scenario, so a rule across fields
-    (``--extend`` needs a delay) waits until the two are merged.
+    Returned as written, for the API to read against the deal (a price marked
+    ``EUR 5`` must match its currency). ``merged``: they go on top of a named
+    scenario, so a rule across fields (``--extend`` needs a delay) waits until
+    the two are merged.
     """
     given = {key: value for key, value in flags.items() if value is not None}
     if not given:
         return None
     try:
-        return Scenario.model_validate(given, context={PARTIAL: True} if merged else None)
+        Scenario.model_validate(given, context={PARTIAL: True} if merged else None)
+        return given
     except ValidationError as exc:
         issue = validation_issues(exc)[0]
         flag = "--" + str(issue.path[0]).replace("_", "-") if issue.path else "scenario"

@@ -26,6 +26,7 @@ from computelease.core.scenario import Applied, ScenarioError, apply
 from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import totals
 from computelease.errors import Codes, DealInvalid, FieldError, FieldPath, Problem, RequestError
+from computelease.fields import currency_scope
 from computelease.locations import LoadedDeal
 from computelease.models import MAX_WORK, Scenario, as_data, schedule_rows
 from computelease.validation import Located, validation_issues
@@ -206,7 +207,8 @@ def merged_overrides(
     if mine is not None and theirs is not None:
         fields["set"] = tuple({**mine, **theirs}.items())
     try:
-        return Scenario.model_validate(fields)
+        with currency_scope(loaded.deal.currency):
+            return Scenario.model_validate(fields)
     except ValidationError as exc:
         raise DealInvalid(
             [

@@ -262,17 +262,8 @@ def _money_value(value: object, deal_currency: str | None) -> Decimal:
     rest, sign = raw, ""
     if rest[:1] in "+-" and rest:
         sign, rest = rest[0], rest[1:].lstrip()
-    mark: str | None = None
-    if rest[:1] in _SYMBOLS:
-        mark, rest = _SYMBOLS[rest[0]], rest[1:].lstrip()
-    elif re.match(r"[A-Za-z]{3}(?=\s*[0-9.+-])", rest):
-        code = rest[:3].upper()
-        if code not in CURRENCIES:
-            raise FieldError(
-                Codes.UNKNOWN_CURRENCY, f"unknown currency {rest[:3]!r} in amount {shown(raw)}"
-            )
-        mark, rest = code, rest[3:].lstrip()
-    elif rest and not (rest[0].isdigit() or rest[0] in ".+-"):
+    mark, rest = _mark(rest, raw)
+    if mark is None and rest and not (rest[0].isdigit() or rest[0] in ".+-"):
         raise FieldError(
             Codes.BAD_MONEY,
             f"expected an amount of money such as 150M or $150,000,000.00, got {shown(raw)}"
@@ -296,6 +287,28 @@ def _money_value(value: object, deal_currency: str | None) -> Decimal:
         )
     number = parse_number(sign + m["num"], what="amount of money", code=Codes.BAD_MONEY)
     return number.scaleb(_SUFFIXES[suffix]) if suffix else number
+
+
+def _mark(rest: str, raw: str) -> tuple[str | None, str]:
+    """The currency an amount's text starts with (``$``, ``EUR``), and the text after it."""
+    if rest[:1] in _SYMBOLS:
+        return _SYMBOLS[rest[0]], rest[1:].lstrip()
+    if re.match(r"[A-Za-z]{3}(?=\s*[0-9.+-])", rest):
+        code = rest[:3].upper()
+        if code not in CURRENCIES:
+            raise FieldError(
+                Codes.UNKNOWN_CURRENCY, f"unknown currency {rest[:3]!r} in amount {shown(raw)}"
+            )
+        return code, rest[3:].lstrip()
+    return None, rest
+
+
+def mark_of(text: str) -> str | None:
+    """The currency an amount is written in (``$5`` USD, ``EUR 5`` EUR), or None if unmarked."""
+    rest = text.strip()
+    if rest[:1] in "+-":
+        rest = rest[1:].lstrip()
+    return _mark(rest, text)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +392,8 @@ def round_to(value: Decimal, places: int) -> Decimal:
 
 def plain(amount: Decimal, ccy: Currency) -> str:
     """An amount for machines: exact minor units, no separators (``6300000000.00``)."""
-    return f"{round_money(amount, ccy) + 0:f}"
+    # + 0 drops a negative zero's sign; under CONTEXT, not the caller's 28 digits.
+    return f"{CONTEXT.plus(round_money(amount, ccy)):f}"
 
 
 def decimal_text(value: Decimal) -> str:
@@ -394,6 +408,7 @@ def format_quantity(value: Decimal) -> str:
     return "0" if text in {"-0", "0"} else text
 
 
+@exact
 def format_money(
     amount: Decimal, ccy: Currency, *, compact: bool = False, symbol: bool = True
 ) -> str:
@@ -470,6 +485,7 @@ def _worded(part: str | Amount, *, exact: bool = False, symbol: bool = True) -> 
     return part if isinstance(part, str) else part.text(exact=exact, symbol=symbol)
 
 
+@exact
 def format_percent(rate: Decimal, places: int = 2) -> str:
     """A rate for people: ``8%``, ``14.13%``; trailing zeros dropped."""
     text = f"{round_to(rate * 100, places):f}"

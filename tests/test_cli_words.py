@@ -331,3 +331,22 @@ def test_compare_after_the_start_labels_the_commitment_remaining(
     assert "Committed value (remaining)      $445.2M" in later
     at_start = lease("compare", REFLECTION, env={"COLUMNS": "200"}).stdout
     assert "(remaining)" not in at_start and "Committed value                 $890.3M" in at_start
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scenario", REFLECTION, "--market-gpu-hour", "EUR 5"],
+        ["scenario", REFLECTION, "--market-gpu-hour", "£5"],
+        ["sensitivity", REFLECTION, "--vary", "market_gpu_hour=EUR 1..EUR 2:EUR 1"],
+    ],
+)
+def test_a_price_in_another_currency_is_refused_not_read_as_dollars(
+    lease: Callable[..., Run], args: list[str]
+) -> None:
+    run = lease(*args)
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr.startswith("deals/reflection.yaml: error[E502]: market_gpu_hour: ")
+    assert "USD" in run.stderr
+    marked = lease("scenario", REFLECTION, "--market-gpu-hour", "$5", env={"COLUMNS": "200"})
+    assert marked.exit_code == 0 and "market_gpu_hour = $5.00" in marked.stdout

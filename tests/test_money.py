@@ -255,3 +255,14 @@ def test_compact_money_shows_two_places_below_ten_units_and_one_from_ten(units: 
     number = text.lstrip("$")[:-1].replace(",", "")
     whole, _, places = number.partition(".")
     assert len(places) == (2 if int(whole) < 10 else 1), text
+
+
+def test_figures_are_written_to_the_cent_whatever_the_callers_context() -> None:
+    """A renderer runs under Python's default 28-digit context: the money module does not."""
+    big = Decimal("33319942496878964172460544412640728000000000000000.004")
+    usd = money.CURRENCIES["USD"]
+    assert money.plain(big, usd) == "33319942496878964172460544412640728000000000000000.00"
+    assert money.plain(Decimal("-0.001"), usd) == "0.00"
+    assert money.format_money(big, usd) == (
+        "$33,319,942,496,878,964,172,460,544,412,640,728,000,000,000,000,000.00"
+    )

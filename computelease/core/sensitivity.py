@@ -56,13 +56,15 @@ class Axis:
     """One varied input and its values, exact: fractions for rates, amounts for money.
 
     A ``delay`` axis counts ``unit`` (months or days); every other axis has
-    no unit. ``kind`` says how the values are read and shown.
+    no unit. ``kind`` says how the values are read and shown; ``currency``,
+    the currency money values were written in, if they carried a mark.
     """
 
     parameter: str
     kind: Kind
     values: tuple[Decimal, ...]
     unit: Literal["months", "days"] | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,12 @@ def check_axis(deal: Deal, axis: Axis) -> None:
                 f"{axis.parameter}: the value {str(value)[:40]} is out of range; "
                 f"give values from {within}",
             )
+    if axis.currency is not None and axis.currency != deal.currency:
+        raise RequestError(
+            Codes.NOT_APPLICABLE,
+            f"{axis.parameter}: the values are in {axis.currency} but the deal is in "
+            f"{deal.currency}; write them without a mark",
+        )
     kind = input_kind(axis.parameter)
     if kind is not axis.kind:
         raise RequestError(
