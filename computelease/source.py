@@ -127,6 +127,8 @@ def _too_large(name: str, size: int) -> Problem:
 
 
 def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or folder"  # as on the command line, in this tool's words
     return (exc.strerror or type(exc).__name__).lower()
 
 

@@ -350,3 +350,19 @@ def test_a_price_in_another_currency_is_refused_not_read_as_dollars(
     assert "USD" in run.stderr
     marked = lease("scenario", REFLECTION, "--market-gpu-hour", "$5", env={"COLUMNS": "200"})
     assert marked.exit_code == 0 and "market_gpu_hour = $5.00" in marked.stdout
+
+
+def test_an_axis_on_an_entry_the_deal_lacks_is_refused_like_a_set(
+    lease: Callable[..., Run],
+) -> None:
+    for args in (
+        ["sensitivity", "--vary", "payments[9].amount=1..2:1"],
+        ["scenario", "--set", "payments[9].amount=1"],
+    ):
+        run = lease(args[0], REFLECTION, *args[1:])
+        assert (run.exit_code, run.stdout) == (2, "")
+        assert run.stderr == (
+            "deals/reflection.yaml: error[E502]: payments[9].amount: payments has 1 entry, no [9]\n"
+        )
+    text = lease("scenario", REFLECTION, "--set", "name[0]=x")
+    assert text.stderr == "deals/reflection.yaml: error[E502]: name[0]: name is not a list\n"

@@ -168,9 +168,11 @@ def _assign(data: dict[str, Any], path: str, value: str | None) -> None:
         last = i == len(steps) - 1
         where = steps[: i + 1]
         if isinstance(step, int):
-            count = len(target) if isinstance(target, list) else 0
-            if not isinstance(target, list) or step >= count:
-                name = paths.dotted(steps[:i])
+            name = paths.dotted(steps[:i])
+            if not isinstance(target, list):
+                raise _fail(Codes.WRONG_TYPE, f"{path}: {name} is not a list", where)
+            count = len(target)
+            if step >= count:
                 raise _fail(
                     Codes.OUT_OF_RANGE,
                     f"{path}: {name} has {count} entr{'y' if count == 1 else 'ies'}, no [{step}]",
@@ -194,6 +196,15 @@ def _assign(data: dict[str, Any], path: str, value: str | None) -> None:
         if isinstance(step, str) and step not in target:
             target[step] = [] if isinstance(nxt, int) else {}
         target = target[step]
+
+
+def unreachable(deal: Deal, path: str) -> str | None:
+    """Why ``path`` names no place in this deal (``payments[9]`` of a deal with one), or None."""
+    try:
+        _assign(_data(deal), path, "0")
+    except ScenarioError as exc:
+        return "; ".join(issue.message for issue in exc.issues)
+    return None
 
 
 def _shift(day: date, delay: Delay) -> date:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from computelease import dates, money, paths
 from computelease.core.analysis import Analysis, analyse
 from computelease.core.metrics import Metric
-from computelease.core.scenario import ScenarioError, apply
+from computelease.core.scenario import ScenarioError, apply, unreachable
 from computelease.core.whatif import settings_for
 from computelease.errors import Codes, FieldError, RequestError
 from computelease.fields import Delay, Kind
@@ -150,6 +150,10 @@ def check_axis(deal: Deal, axis: Axis) -> None:
         raise RequestError(
             Codes.NOT_APPLICABLE, f"{axis.parameter}: a delay is a whole number of months or days"
         )
+    if axis.parameter not in OVERRIDES:
+        missing = unreachable(deal, axis.parameter)
+        if missing is not None:
+            raise RequestError(Codes.NOT_APPLICABLE, missing)
     block = NEEDS.get(axis.parameter)
     if block is not None and getattr(deal, block[0]) is None:
         raise RequestError(
