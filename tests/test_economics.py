@@ -690,3 +690,22 @@ def test_revenue_is_earned_over_the_service_and_cash_as_it_moves() -> None:
     )
     assert years[2026].ebit == D("198.91") - D("33.33")
     assert years[2026].cash == D("420.00") - D("1000.00")
+
+
+def test_a_walkaway_for_a_missed_delivery_refunds_the_unused_prepayment() -> None:
+    d = deal(
+        payments=[{"amount": "$100"}],
+        prepayments=[{"amount": "$600", "credit": "pro-rata"}],
+        delivery={"deadline": "2026-03-31", "grace_days": "0", "shortfall": "terminate"},
+        termination={"notice_days": "30", "not_before": "2026-05-01", "by": "lessee"},
+    )
+    missed = apply(d, Scenario(delivered=D("0.5")))
+    # Three months of service at $100, half of each paid out of the prepayment: of its $600,
+    # $150 is used and $450 goes back, since the lessor failed to deliver.
+    assert [p.amount for p in missed.deal.prepayments] == [D("150")]
+    assert build_schedule(missed.deal).total == D("300.00")
+    assert "refunded, since the lessor failed to deliver" in missed.notes[-1]
+    # Leaving of its own accord on notice, the tenant forfeits what it prepaid.
+    walked = apply(d, Scenario(terminate="earliest"))
+    assert build_schedule(walked.deal).total > D("300.00")
+    assert "assumed kept by the lessor" in walked.notes[-1]

@@ -419,13 +419,17 @@ def effective_end(deal: Deal, when: date | str) -> date | None:
     return notice + timedelta(days=term.notice_days)
 
 
-def _truncate(deal: Deal, last: date, fee: Decimal | None, notes: list[str]) -> dict[str, Any]:
+def _truncate(
+    deal: Deal, last: date, fee: Decimal | None, notes: list[str], *, refund: bool = False
+) -> dict[str, Any]:
     """The deal's terms cut to end on ``last``, with ``fee`` paid on that day.
 
     A prepayment keeps its amount (a percent is resolved against the full
     deal); what the shorter term cannot absorb is assumed kept by the lessor
-    and shown as a payment of its own. Residual values are re-based on a
-    straight line from capex at the start to the residual at the original end.
+    and shown as a payment of its own, unless the lessor's own failure ended
+    the lease (``refund``): then it goes back to the lessee. Residual values
+    are re-based on a straight line from capex at the start to the residual
+    at the original end.
     """
     data = _data(deal)
     _with_end(data, last)
@@ -465,16 +469,21 @@ def _truncate(deal: Deal, last: date, fee: Decimal | None, notes: list[str]) -> 
         what = _drop(deal, data, tranche, name, last)
         notes.append(f"tranche {name}, due {tranche['delivered']}, is not delivered: {what}")
     _rebase_residuals(deal, data, last, notes)
-    _credit_as_agreed(deal, data, last, notes)
+    _credit_as_agreed(deal, data, last, notes, refund=refund)
     return data
 
 
-def _credit_as_agreed(deal: Deal, data: dict[str, Any], last: date, notes: list[str]) -> None:
+def _credit_as_agreed(
+    deal: Deal, data: dict[str, Any], last: date, notes: list[str], *, refund: bool = False
+) -> None:
     """Credit the prepayments over the shorter term exactly as the full term would have.
 
     The service kept is credited what the deal's own schedule credits it
     (pro-rata shares, front or back); the rest of each prepayment is assumed
-    kept by the lessor, as the committed value assumes.
+    kept by the lessor, as the committed value assumes, or with ``refund``
+    (the lessor failed to deliver) paid back: the prepayment becomes what was
+    used, as if the rest had never been paid (the months the lessor held it
+    are not valued).
     """
     if not data["prepayments"]:
         return
@@ -491,15 +500,31 @@ def _credit_as_agreed(deal: Deal, data: dict[str, Any], last: date, notes: list[
     for pre in sorted(data["prepayments"], key=lambda p: p.get("on", deal.start)):
         credited = min(pre["amount"], left)
         left -= credited
-        if credited != pre["amount"]:
-            pre["credited"] = credited
+        if credited == pre["amount"]:
+            continue
+        unused = money.Amount(pre["amount"] - credited, deal.ccy)
+        on = pre.get("on", deal.start)
+        if refund:
             notes.append(
                 money.Words(
-                    f"of the prepayment on {pre.get('on', deal.start)}, ",
-                    money.Amount(pre["amount"] - credited, deal.ccy),
-                    " is not used by the shorter term: assumed kept by the lessor",
+                    f"of the prepayment on {on}, ",
+                    unused,
+                    " is not used: refunded, since the lessor failed to deliver (taken as never "
+                    "paid; the months the lessor held it are not valued)",
                 )
             )
+            pre["amount"] = credited
+            if not credited:
+                data["prepayments"].remove(pre)
+            continue
+        pre["credited"] = credited
+        notes.append(
+            money.Words(
+                f"of the prepayment on {on}, ",
+                unused,
+                " is not used by the shorter term: assumed kept by the lessor",
+            )
+        )
 
 
 def _rebase_residuals(deal: Deal, data: dict[str, Any], last: date, notes: list[str]) -> None:
@@ -573,7 +598,7 @@ def _delivered(deal: Deal, share: Decimal, notes: list[str]) -> dict[str, Any]:
             f"delivered {money.format_percent(share)} by {delivery.deadline} + "
             f"{delivery.grace_days} days' grace: the lessee walks away, service to {last}"
         )
-        return _truncate(deal, last, None, notes)
+        return _truncate(deal, last, None, notes, refund=True)
     data = _data(deal)
     # Per-GPU-hour streams follow the capacity delivered; the others scale with the share.
     data.setdefault("adjustments", []).append(
