@@ -331,7 +331,18 @@ def test_a_ramp_deal_is_checked_against_its_fee_at_full_capacity() -> None:
     assert a.base.totals.average_monthly == D("875.00")
     assert a.base.totals.run_rate == D("1000.00")
     [monthly] = reported_checks(d, a.base.totals)
-    assert (monthly.passed, monthly.computed) == (True, D("1000.00"))
+    assert (monthly.name, monthly.passed, monthly.computed) == (
+        "monthly_at_full_capacity",
+        True,
+        D("1000.00"),
+    )
+    # Within a wide tolerance of both, the headline is still compared with the nearer.
+    wide = deal(**{**as_data(d), "reported": {"monthly": "990", "tolerance": "20%"}})
+    [near] = reported_checks(wide, analyse(wide).base.totals)
+    assert (near.name, near.computed) == ("monthly_at_full_capacity", D("1000.00"))
+    average = deal(**{**as_data(d), "reported": {"monthly": "880", "tolerance": "20%"}})
+    [mean] = reported_checks(average, analyse(average).base.totals)
+    assert (mean.name, mean.computed) == ("monthly", D("875.00"))
 
 
 def test_the_issues_two_roots_are_both_found() -> None:

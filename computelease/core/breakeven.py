@@ -113,6 +113,9 @@ class Market:
     market_value: Decimal
     paid_above_market: Decimal
     notes: tuple[str, ...]
+    #: The dated prices the market follows, if the deal gives a curve (``market_decline``
+    #: then applies only beyond its last point).
+    curve: tuple[tuple[date, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -482,4 +485,5 @@ def _market(schedule: Schedule, curve: MarketCurve) -> Market:
         market_value=money.round_money(market_value, ccy),
         paid_above_market=money.round_money(total - market_value, ccy),
         notes=tuple(notes),
+        curve=tuple((p.date, p.gpu_hour) for p in a.market_curve),
     )

@@ -77,11 +77,16 @@ def reported_checks(
             )
         )
     if rep.monthly is not None:
-        # A headline monthly fee is the average, or (for a ramp) the fee at full capacity.
-        computed = sums.average_monthly
+        # A headline monthly fee is the average, or (for a ramp) the fee at full capacity:
+        # compared with whichever it is nearer, and named for it.
+        computed, name = sums.average_monthly, "monthly"
         run_rate = sums.run_rate
-        if run_rate is not None and not _close(rep.monthly, computed, tolerance):
-            computed = run_rate if _close(rep.monthly, run_rate, tolerance) else computed
+        if (
+            run_rate is not None
+            and run_rate != computed
+            and abs(rep.monthly - run_rate) < abs(rep.monthly - computed)
+        ):
+            computed, name = run_rate, "monthly_at_full_capacity"
         passed = _close(rep.monthly, computed, tolerance)
         message = (
             f"reported monthly {fmt(rep.monthly)} differs from the computed average per month "
@@ -95,7 +100,7 @@ def reported_checks(
         )
         out.append(
             _result(
-                "monthly",
+                name,
                 passed,
                 rep.monthly,
                 computed,
@@ -177,7 +182,7 @@ def _result(
     path: tuple[str, str],
     message: str,
 ) -> CheckResult:
-    is_money = name in ("total", "monthly")
+    is_money = name in ("total", "monthly", "monthly_at_full_capacity")
     return CheckResult(name, passed, reported, computed, is_money, code, message, path)
 
 

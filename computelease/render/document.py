@@ -289,6 +289,7 @@ def tranches_text(tranches: Sequence[InService], fmt: Fmt) -> str:
 CHECK_NAMES = {
     "total": "Total",
     "monthly": "Average per month",
+    "monthly_at_full_capacity": "Monthly fee at full capacity",
     "months": "Term in months",
     "start": "Start",
     "end": "End",
@@ -591,9 +592,11 @@ def lessee_lines(y: Lessee, fmt: Fmt) -> tuple[Line, ...]:
 
 def market_lines(z: Market, fmt: Fmt) -> tuple[Line, ...]:
     below = f"{z.below_market_from}" if z.below_market_from else "never within the term"
+    decline = "Market decline per year" + (", beyond the curve" if z.curve else "")
+    start_basis = "computed" if z.curve else "assumed"
     return (
-        ("Market price per GPU-hour at start", fmt.price(z.market_gpu_hour), "assumed"),
-        ("Market decline per year", money.format_percent(z.market_decline), "assumed"),
+        ("Market price per GPU-hour at start", fmt.price(z.market_gpu_hour), start_basis),
+        (decline, money.format_percent(z.market_decline), "assumed"),
         ("Market price at the end", fmt.price(z.market_at_end), "computed"),
         ("Market price averaged over the term", fmt.price(z.market_average_gpu_hour), "computed"),
         ("GPUs", fmt.count(z.gpus), z.gpus_basis),
@@ -601,6 +604,16 @@ def market_lines(z: Market, fmt: Fmt) -> tuple[Line, ...]:
         ("Market below the lease price from", below, "computed"),
         ("Market value of the same GPU-hours", fmt.money(z.market_value), "computed"),
         _market_line(z, fmt, "Paid {} market over the term"),
+    )
+
+
+def curve_grid(z: Market, fmt: Fmt) -> Grid:
+    """The dated market prices a deal gives, which the market follows between them."""
+    return Grid(
+        "Market curve (committed-term price per GPU-hour, joined by straight lines; assumed)",
+        ("Date", "Price per GPU-hour"),
+        tuple((str(day), fmt.price(price)) for day, price in z.curve),
+        frozenset({1}),
     )
 
 
@@ -670,6 +683,8 @@ def breakeven(result: BreakevenResult, options: RenderOptions) -> Document:
         sections.append(Figures("Tenant: lease or buy", lessee_lines(b.lessee, fmt)))
     if b.market is not None:
         sections.append(Figures("Against the market", market_lines(b.market, fmt)))
+        if b.market.curve:
+            sections.append(curve_grid(b.market, fmt))
     notes = list(b.missing)
     for block in (b.lessor, b.lessee, b.market):
         if block is not None:

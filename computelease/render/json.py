@@ -386,6 +386,7 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
             "market_gpu_hour": _num(z.market_gpu_hour),
             "on_demand_gpu_hour": _num(deal.assumptions.on_demand_gpu_hour),
             "market_decline": _num(z.market_decline),
+            "market_curve": [{"date": _day(d), "gpu_hour": _num(p)} for d, p in z.curve],
             "gpus": int(z.gpus),
             "gpus_basis": z.gpus_basis,
             "lease_gpu_hour": _num(z.lease_gpu_hour),
