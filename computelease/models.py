@@ -198,6 +198,10 @@ class Tranche(_Model):
     #: delivered as a tranche of its own, and the streams tied to the whole still bill it
     #: for as long as it is in service.
     part_of: TrancheName | None = None
+    #: What this tranche's GPUs fetch at the committed-term market on the deal's start, when
+    #: a mixed fleet's GPUs differ (Hoppers beside GB200s): their re-let at the end follows
+    #: the deal's market from this price. Default: the deal's market price.
+    market_gpu_hour: Money | None = None
 
 
 class Capacity(_Model):
@@ -583,7 +587,15 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
         t.name or f"tranche-{i + 1}": t
         for i, t in enumerate(deal.capacity.tranches if deal.capacity else ())
     }
+    has_market = deal.assumptions.market_gpu_hour is not None or deal.assumptions.market_curve
     for i, (name, t) in enumerate(tranches.items()):
+        if t.market_gpu_hour is not None and not has_market:
+            yield (
+                ("capacity", "tranches", i, "market_gpu_hour"),
+                Codes.NEEDS_INPUT,
+                "a tranche's market_gpu_hour follows the deal's market: give "
+                "assumptions.market_gpu_hour or assumptions.market_curve",
+            )
         if t.part_of is not None and (t.part_of not in tranches or t.part_of == name):
             others = ", ".join(n for n in tranches if n != name) or "none"
             yield (

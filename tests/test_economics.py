@@ -720,3 +720,24 @@ def test_a_walkaway_for_a_missed_delivery_refunds_the_unused_prepayment() -> Non
     walked = apply(d, Scenario(terminate="earliest"))
     assert build_schedule(walked.deal).total > D("300.00")
     assert "assumed kept by the lessor" in walked.notes[-1]
+
+
+def test_a_tranche_of_older_gpus_re_lets_at_its_own_market() -> None:
+    fleet = {
+        "tranches": [
+            {"name": "hopper", "gpus": "1000", "market_gpu_hour": "$0.50"},
+            {"name": "blackwell", "gpus": "1000"},
+        ]
+    }
+    d = deal(
+        payments=[{"amount": "$2000000"}],
+        capacity=fleet,
+        assumptions={
+            "market_gpu_hour": "$1",
+            "lessor": {"capex_per_gpu": "$1000", "useful_life_years": "2", "relet_gap_months": "0"},
+        },
+    )
+    value = residual(d, cost_stack(d), D(0), MarketCurve.of(d))
+    # Both re-let for 2027 (365 days) with no costs: the Blackwells at $1, the Hoppers at
+    # their own $0.50, following the same flat market.
+    assert value.it_value == D(1000 * 365 * 24) + D(1000 * 365 * 24) / 2

@@ -35,6 +35,8 @@ class InService:
     capex_date: date
     #: The tranche this is a share of (see ``Tranche.part_of``): its streams bill this too.
     part_of: str | None = None
+    #: Its own market price on the deal's start (``Tranche.market_gpu_hour``), if any.
+    market_gpu_hour: Decimal | None = None
 
     @property
     def dropped(self) -> bool:
@@ -72,6 +74,7 @@ def tranches(deal: Deal, *, last_day: date | None = None) -> tuple[InService, ..
                 t.capex,
                 t.capex_date or delivered,
                 t.part_of,
+                t.market_gpu_hour,
             )
         )
     return tuple(out)

@@ -415,9 +415,11 @@ def _relet(
     """Tranche ``t``'s GPUs re-let at the market from ``start`` to the end of their life.
 
     Net of their running costs, month by month; a month that would lose money
-    earns nothing (the operator idles it). Valued on the discounter's date.
+    earns nothing (the operator idles it). Valued on the discounter's date. A
+    tranche with its own market price re-lets at the deal's market scaled to it.
     """
     assert t.gpus is not None
+    scale = t.market_gpu_hour / market.price(deal.start) if t.market_gpu_hour else money.ONE
     # The tranche as it would run after the lease: in service to the end of its life.
     again = dataclasses.replace(t, first=start, last=life_end)
     first_month = dates.month_span(deal.start, start).whole
@@ -425,7 +427,7 @@ def _relet(
     total = money.ZERO
     for p in periods(start, life_end, 1, "advance"):
         after = dates.next_day(p.end)
-        earned = t.gpus * 24 * market.area(p.start, after)
+        earned = t.gpus * 24 * market.area(p.start, after) * scale
         costs = sum(
             _monthly(
                 deal, lessor, again, capex_of, p.start, p.end, first_month + p.index, share
