@@ -741,3 +741,57 @@ def test_a_tranche_of_older_gpus_re_lets_at_its_own_market() -> None:
     # Both re-let for 2027 (365 days) with no costs: the Blackwells at $1, the Hoppers at
     # their own $0.50, following the same flat market.
     assert value.it_value == D(1000 * 365 * 24) + D(1000 * 365 * 24) / 2
+
+
+def test_a_market_curve_joins_its_points_and_falls_beyond_the_last() -> None:
+    d = deal(
+        assumptions={
+            "market_curve": [
+                {"date": "2026-01-01", "gpu_hour": "$4.00"},
+                {"date": "2026-07-01", "gpu_hour": "$3.00"},
+            ],
+            "market_decline": "50%",
+        }
+    )
+    curve = MarketCurve.of(d)
+    assert curve is not None
+    # 181 days between the points; 2026-04-01 is 90 of them in: 4 - 1 x 90/181.
+    assert money_round(curve.price(date(2026, 4, 1))) == D("3.5028")
+    assert curve.price(date(2026, 7, 1)) == D("3.00")
+    # A year past the last point, half of it: 50% a year.
+    assert money_round(curve.price(date(2027, 7, 1))) == D("1.5000")
+    # Before the first point the curve runs back up at the same rate.
+    assert money_round(curve.price(date(2025, 1, 1))) == D("8.0000")
+
+
+def money_round(value: Decimal) -> Decimal:
+    return value.quantize(D("0.0001"))
+
+
+def test_a_walkaway_re_lets_along_the_curve() -> None:
+    """The market that made the tenant leave is the one the GPUs re-let into."""
+
+    def end_value(second: str) -> Decimal:
+        d = deal(
+            payments=[{"amount": "$1000000"}],
+            capacity={"gpus": "1000"},
+            termination={"notice_days": "0", "not_before": "2026-03-31"},
+            assumptions={
+                "market_curve": [
+                    {"date": "2026-01-01", "gpu_hour": "$2"},
+                    {"date": "2026-07-01", "gpu_hour": second},
+                ],
+                "lessor": {
+                    "capex_per_gpu": "$1000",
+                    "relet_gap_months": "0",
+                    "useful_life_years": "1",
+                },
+            },
+        )
+        walked = apply(d, Scenario(terminate="earliest")).deal
+        return residual(walked, cost_stack(walked), D(0), MarketCurve.of(walked)).it_value
+
+    # Re-let from 2026-03-31 to 2026-12-31: a flat $2 market, and one falling to $1 by July.
+    flat, falling = end_value("$2"), end_value("$1")
+    assert flat == D(1000 * 24 * 2 * 276)
+    assert falling < flat

@@ -44,6 +44,23 @@ def test_reflection_goldens(
     golden(f"reflection.{command}.{suffix}", run.stdout)
 
 
+@pytest.mark.parametrize(
+    ("deal", "command"),
+    [
+        ("microsoft-nebius", "calc"),  # tranches delivered over time, a rented facility
+        ("microsoft-nebius", "breakeven"),
+        ("openai-oracle", "breakeven"),  # a market curve, Vera Rubin tranches
+        ("spacex-anthropic", "breakeven"),  # a mixed fleet, each tranche at its own market
+    ],
+)
+def test_tranche_deal_goldens(
+    lease: Callable[..., Run], golden: Callable[[str, str], None], deal: str, command: str
+) -> None:
+    run = lease(command, f"deals/{deal}.yaml", env={"COLUMNS": "100"})
+    assert (run.exit_code, run.stderr) == (0, "")
+    golden(f"{deal}.{command}.txt", run.stdout)
+
+
 def test_wide_terminal_golden(
     lease: Callable[..., Run], golden: Callable[[str, str], None]
 ) -> None:
