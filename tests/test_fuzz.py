@@ -37,7 +37,17 @@ from hypothesis import strategies as st
 
 from tests.conftest import DEALS, MINIMAL, Run
 
-SEEDS = [p.read_bytes() for p in sorted(DEALS.glob("*.yaml"))] + [MINIMAL.encode()]
+#: The shipped deals, the smallest deal, and the third round's edge cases (tranches all
+#: dropped, one-GPU tranches half delivered, a terminate after a delay), so that mutants
+#: reach the newer fields: tranches, a market curve, each tranche's own market price.
+SEEDS = [
+    *(p.read_bytes() for p in sorted(DEALS.glob("*.yaml"))),
+    MINIMAL.encode(),
+    *(
+        p.read_bytes()
+        for p in sorted((Path(__file__).resolve().parent / "corpus" / "valid").glob("*round3*"))
+    ),
+]
 LINE = re.compile(
     r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (error|warning|note)\[[EWN]\d{3}\]: "
 )
