@@ -123,11 +123,10 @@ def load(sources: Sources) -> Loaded:
         [Path(i) for i in items if not isinstance(i, LoadedDeal) and os.fspath(i)]
     )
     deals = list(given)
-    problems = [
-        Problem(None, None, None, Codes.UNREADABLE, "an empty path: name a deal file or folder")
-        for _ in empty[:1]
-    ]
-    problems += found.problems
+    problems = list(found.problems)
+    if empty:
+        message = "an empty path: name a deal file or folder"
+        problems.insert(0, Problem(None, None, None, Codes.UNREADABLE, message))
     for path, shown in found.files:
         with _collecting(problems, shown):
             deals.append(loader.load(path, name=shown))
