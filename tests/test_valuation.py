@@ -156,7 +156,7 @@ def flows_with_roots(*rates: Decimal, scale: Decimal = Decimal(10) ** 9) -> list
 
 
 def test_three_roots_in_one_cell_are_all_found() -> None:
-    """11%, 12% and 13% lie in one of the 400 cells (each about 3.9 points wide there)."""
+    """11%, 12% and 13% lie in one of the 200 cells (each about 7.8 points wide there)."""
     rates = (Decimal("0.11"), Decimal("0.12"), Decimal("0.13"))
     irr = xirr(flows_with_roots(*rates))
     assert irr.rate is None

@@ -333,7 +333,7 @@ def conventions(
             "NPV values the whole investment on the valuation date: earlier flows are "
             "compounded forward, unlike the deal's present value. IRR by Excel's XIRR "
             "convention: every rate from -99% to 1,000,000% a year that zeroes the NPV, "
-            "searched on 400 cells, each halved where the NPV or its first three derivatives "
+            "searched on 200 cells, each halved where the NPV or its first three derivatives "
             "turn until the roots in it stand apart, and found to within 1e-10."
         )
         if deal.assumptions.market_gpu_hour is not None or deal.assumptions.market_curve:

@@ -162,7 +162,7 @@ class Irr:
 
 
 #: The search range of the IRR, as rates a year, and how finely it is cut (in ln(1 + rate)).
-IRR_LOW, IRR_HIGH, IRR_CELLS = -0.99, 10_000.0, 400
+IRR_LOW, IRR_HIGH, IRR_CELLS = -0.99, 10_000.0, 200
 #: How many times a cell may be halved to tell bunched roots apart, and how many cells may
 #: be halved in all: the second bounds the work on flows built to defeat the search.
 IRR_MAX_DEPTH, IRR_MAX_SPLITS = 40, 2_000
@@ -172,7 +172,7 @@ def xirr(flows: Sequence[Flow]) -> Irr:
     """Every annual rate at which the XNPV of ``flows`` is zero (Excel's XIRR convention).
 
     Flows are netted by date. The NPV is a sum of exponentials in
-    s = ln(1 + rate), searched from -99% to +1,000,000% a year in 400 cells,
+    s = ln(1 + rate), searched from -99% to +1,000,000% a year in 200 cells,
     at the ends of which the NPV and its first three derivatives are known. A
     cell where the NPV changes sign and none of the three does holds one
     root. A cell where one of them changes sign may hold several roots, or a
