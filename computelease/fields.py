@@ -229,6 +229,19 @@ def _money_or_percent(value: Any) -> Decimal | money.Percent:
     return money.parse_money_or_percent(value, _DEAL_CURRENCY.get())
 
 
+def _debt(value: Any) -> Decimal | money.Percent:
+    """Debt as a share of capex (``60%``, above 0 and at most 100%) or an amount of money."""
+    if isinstance(value, money.Percent):
+        return value
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return money.Percent(
+            money.parse_rate(
+                value, low=money.ZERO, high=money.ONE, low_inclusive=False, what="share of capex"
+            )
+        )
+    return money.parse_money(value, _DEAL_CURRENCY.get())
+
+
 def rate(
     low: str, high: str, *, low_open: bool = False, high_open: bool = False, what: str
 ) -> Callable[[Any], Decimal]:
@@ -375,6 +388,7 @@ Url = Annotated[str, parser(_url), Kind.OTHER]
 Day = Annotated[date, parser(dates.parse_date), Kind.DATE]
 Money = Annotated[Decimal, parser(_money), Kind.MONEY]
 MoneyOrPercent = Annotated[Decimal | money.Percent, parser(_money_or_percent), Kind.MONEY]
+DebtAmount = Annotated[Decimal | money.Percent, parser(_debt), Kind.MONEY]
 Flag = Annotated[bool, parser(_flag), Kind.OTHER]
 CurrencyCode = Annotated[str, parser(currency_code), Kind.OTHER]
 Version = Annotated[Literal[1], parser(_version), Kind.OTHER]
@@ -406,6 +420,15 @@ ScenarioName = Annotated[str, parser(slug("scenario name"))]
 TrancheName = Annotated[str, parser(slug("tranche name")), Kind.OTHER]
 Years = Annotated[int, parser(count(1, 100, "years")), Kind.COUNT]
 GapMonths = Annotated[int, parser(count(0, 120, "months")), Kind.COUNT]
+#: A loan's life: at most 30 years, which keeps its compounding within the money context.
+TenorMonths = Annotated[int, parser(count(1, 360, "months")), Kind.COUNT]
+InterestRate = Annotated[Decimal, parser(rate("0", "1", what="interest rate")), Kind.RATE]
+#: Debt service coverage: cash available for debt service over debt service, above 0 to 100x.
+Dscr = Annotated[Decimal, parser(positive("DSCR", Decimal(100))), Kind.NUMBER]
+#: An annual probability of default: at most 50%, beyond which no contract is priced.
+DefaultProbability = Annotated[
+    Decimal, parser(rate("0", "0.5", what="default probability")), Kind.RATE
+]
 #: Power usage effectiveness: total facility power over IT power, 1 (none lost) to 3.
 Pue = Annotated[Decimal, parser(positive("PUE", Decimal(3))), Kind.NUMBER]
 
@@ -415,10 +438,14 @@ Credit = Literal["pro-rata", "front", "back"]
 Party = Literal["lessor", "lessee", "either"]
 Shortfall = Literal["pro-rata", "terminate", "drop"]
 HoursBasis = Literal["actual", "730"]
+Amortisation = Literal["level", "straight-line", "sculpted", "bullet"]
 
 FrequencyField = Annotated[Frequency, parser(choice("month", "quarter", "year", "once"))]
 TimingField = Annotated[Timing, parser(choice("advance", "arrears"))]
 CreditField = Annotated[Credit, parser(choice("pro-rata", "front", "back"))]
 PartyField = Annotated[Party, parser(choice("lessor", "lessee", "either"))]
 HoursBasisField = Annotated[HoursBasis, parser(choice("actual", "730"))]
+AmortisationField = Annotated[
+    Amortisation, parser(choice("level", "straight-line", "sculpted", "bullet"))
+]
 ShortfallField = Annotated[Shortfall, parser(choice("pro-rata", "terminate", "drop"))]

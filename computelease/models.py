@@ -23,20 +23,25 @@ from pydantic.functional_validators import ModelWrapValidatorHandler
 from computelease import dates, money
 from computelease.errors import Codes, FieldError, FieldPath
 from computelease.fields import (
+    AmortisationField,
     CreditField,
     CurrencyCode,
     Day,
+    DebtAmount,
     Decline,
+    DefaultProbability,
     Delay,
     DelayField,
     DeliveredShare,
     DiscountRate,
+    Dscr,
     Escalation,
     Flag,
     FrequencyField,
     GapMonths,
     Gpus,
     HoursBasisField,
+    InterestRate,
     Issue,
     Money,
     MoneyOrPercent,
@@ -51,6 +56,7 @@ from computelease.fields import (
     Share,
     ShortfallField,
     Slug,
+    TenorMonths,
     TerminateField,
     TermMonths,
     TimingField,
@@ -82,6 +88,8 @@ MAX_ADJUSTMENTS: Final = 50
 MAX_SCENARIOS: Final = 20
 #: Tranches of capacity: real deals deliver in a handful (a shortfall scenario doubles them).
 MAX_TRANCHES: Final = 24
+#: Rounds of funding a tenant's file lists.
+MAX_FUNDING: Final = 50
 
 #: Months per period for each recurring frequency.
 STEP_MONTHS: Final[dict[str, int]] = {"month": 1, "quarter": 3, "year": 12}
@@ -267,6 +275,31 @@ class Power(_Model):
     escalation: Escalation | None = None
 
 
+class Financing(_Model):
+    """The lessor's debt: drawn with the capex, serviced monthly from the lease's cash.
+
+    ``debt`` is a share of all capex (drawn as each part is spent) or an
+    amount (drawn in proportion to it); a sculpted loan may leave it out and
+    be sized by ``target_dscr`` alone.
+    """
+
+    debt: DebtAmount | None = None
+    #: A fixed rate; or a floating one, base_rate plus spread (the base held flat).
+    rate: InterestRate | None = None
+    base_rate: InterestRate | None = None
+    spread: InterestRate | None = None
+    tenor_months: TenorMonths
+    amortisation: AmortisationField = "level"
+    #: The coverage a sculpted loan's debt service is set to.
+    target_dscr: Dscr | None = None
+    #: The covenant: each period's DSCR below it is a breach.
+    min_dscr: Dscr | None = None
+    #: Upfront fee, a share of each draw, paid when drawn.
+    fee: Share | None = None
+    #: The share of cash left after debt service that prepays the loan.
+    sweep: Share | None = None
+
+
 class LessorAssumptions(_Model):
     """The lessor's whole cost stack; every part optional, and an absent part named in notes."""
 
@@ -289,12 +322,32 @@ class LessorAssumptions(_Model):
     relet_gap_months: GapMonths = 2
     #: A fixed value at the end, instead of the capacity re-let at the market.
     residual: Money | None = None
+    financing: Financing | None = None
 
 
 class LesseeAssumptions(_Model):
     buy_capex: Money | None = None
     buy_opex_monthly: Money | None = None
     buy_residual: Money | None = None
+
+
+class TenantCredit(_Model):
+    """The tenant's credit: a spread for its risk, or a default probability and a recovery."""
+
+    #: Added to the discount rate for the credit-adjusted present value.
+    spread: InterestRate | None = None
+    #: A year, held constant over the term.
+    default_probability: DefaultProbability | None = None
+    #: The share of a payment missed after a default that is recovered.
+    recovery: Share | None = None
+
+
+class Funding(_Model):
+    """Cash the tenant has raised or has committed to it: one round."""
+
+    amount: Money
+    date: Day
+    source: Name
 
 
 class MarketPoint(_Model):
@@ -321,6 +374,9 @@ class Assumptions(_Model):
     hours_basis: HoursBasisField = "actual"
     lessor: LessorAssumptions | None = None
     lessee: LesseeAssumptions | None = None
+    credit: TenantCredit | None = None
+    #: What the tenant has to pay the lease with: each round raised or committed.
+    lessee_funding: tuple[Funding, ...] = ()
 
 
 class Delivery(_Model):
@@ -648,6 +704,7 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
         ("prepayments", deal.prepayments, MAX_PREPAYMENTS),
         ("adjustments", deal.adjustments, MAX_ADJUSTMENTS),
         ("scenarios", deal.scenarios, MAX_SCENARIOS),
+        ("assumptions.lessee_funding", deal.assumptions.lessee_funding, MAX_FUNDING),
         # A shortfall splits each tranche in two: the shares split off count apart.
         ("capacity.tranches", [t for t in split if t.part_of is None], MAX_TRANCHES),
         ("capacity.tranches", [t for t in split if t.part_of is not None], MAX_TRANCHES),
@@ -669,6 +726,7 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
         yield from inside(("adjustments", i, "from"), adj.from_, "from")
         yield from inside(("adjustments", i, "until"), adj.until, "until")
     yield from _capacity_and_costs(deal, end)
+    yield from _credit(deal, end)
     for name, scenario in deal.scenarios.items():
         path: FieldPath = ("scenarios", name)
         if scenario.delivered is not None and deal.delivery is None:
@@ -750,6 +808,8 @@ def _capacity_and_costs(deal: Deal, end: date) -> Iterator[Issue]:
             Codes.NEEDS_INPUT,
             "capex_per_gpu needs capacity.gpus (or the tranches' gpus)",
         )
+    if lessor.financing is not None:
+        yield from _financing(lessor.financing, given_capex=bool(ways))
     needs_power = [
         (("facility",), lessor.facility is not None),
         (("power",), lessor.power is not None),
@@ -792,6 +852,81 @@ def _capacity_and_costs(deal: Deal, end: date) -> Iterator[Issue]:
                 Codes.OUTSIDE_TERM,
                 f"a market price on {point.date} is more than 10 years from the term "
                 f"({earliest} to {latest})",
+            )
+
+
+def _financing(f: Financing, *, given_capex: bool) -> Iterator[Issue]:
+    """A loan the core can compute: capex to draw it with, one rate, what its profile needs."""
+    at: FieldPath = ("assumptions", "lessor", "financing")
+    if not given_capex:
+        yield (
+            at,
+            Codes.NEEDS_INPUT,
+            "financing is drawn with the capex: give assumptions.lessor.capex, capex_per_gpu, "
+            "or a capex per tranche",
+        )
+    if f.rate is not None and (f.base_rate is not None or f.spread is not None):
+        yield (
+            (*at, "rate"),
+            Codes.ONE_OF,
+            "give a fixed rate, or base_rate and spread, not both",
+        )
+    elif f.rate is None and (f.base_rate is None or f.spread is None):
+        missing = "spread" if f.base_rate is not None else "base_rate"
+        yield (
+            (*at, "base_rate" if f.base_rate is None and f.spread is None else missing),
+            Codes.NEEDS_INPUT,
+            "the loan needs an interest rate: give rate (fixed), or base_rate and spread"
+            if f.base_rate is None and f.spread is None
+            else f"a floating rate needs {missing} too (or give a fixed rate)",
+        )
+    sculpted = f.amortisation == "sculpted"
+    if sculpted and f.target_dscr is None:
+        yield (
+            (*at, "amortisation"),
+            Codes.NEEDS_INPUT,
+            "a sculpted loan needs target_dscr: the coverage its debt service is set to",
+        )
+    if not sculpted and f.target_dscr is not None:
+        yield (
+            (*at, "target_dscr"),
+            Codes.NEEDS_INPUT,
+            f"target_dscr sets a sculpted loan's debt service; this loan is {f.amortisation} "
+            "(set amortisation: sculpted, or remove target_dscr)",
+        )
+    if not sculpted and f.debt is None:
+        yield (
+            (*at, "debt"),
+            Codes.NEEDS_INPUT,
+            f"a {f.amortisation} loan needs debt: a share of capex (60%) or an amount",
+        )
+
+
+def _credit(deal: Deal, end: date) -> Iterator[Issue]:
+    """The tenant's credit says something, and its funding is dated near the term."""
+    credit = deal.assumptions.credit
+    at: FieldPath = ("assumptions", "credit")
+    if credit is not None:
+        if credit.spread is None and credit.default_probability is None:
+            yield (
+                at,
+                Codes.NEEDS_INPUT,
+                "credit needs spread (over the discount rate) or default_probability",
+            )
+        if credit.recovery is not None and credit.default_probability is None:
+            yield (
+                (*at, "recovery"),
+                Codes.NEEDS_INPUT,
+                "recovery is what is recovered after a default: give default_probability too",
+            )
+    earliest = dates.years_before(deal.start, dates.SLACK_YEARS)
+    for i, round_ in enumerate(deal.assumptions.lessee_funding):
+        if not earliest <= round_.date <= end:
+            yield (
+                ("assumptions", "lessee_funding", i, "date"),
+                Codes.OUTSIDE_TERM,
+                f"funding on {round_.date} is outside {earliest} to {end}: funding counts "
+                f"from at most {dates.SLACK_YEARS} years before the start to the end",
             )
 
 

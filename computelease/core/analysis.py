@@ -15,6 +15,7 @@ from typing import Final
 from computelease import dates, money
 from computelease.core.breakeven import Breakeven, breakeven
 from computelease.core.commitment import Commitment, commitment
+from computelease.core.credit import CreditView, credit, has_credit
 from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import Bucket, Totals, aggregate, totals
 from computelease.core.units import UnitEconomics, unit_economics
@@ -59,6 +60,8 @@ class Analysis:
     breakeven: Breakeven
     notes: tuple[str, ...]
     conventions: tuple[str, ...]
+    #: The tenant's credit and funding, when the deal gives them.
+    credit: CreditView | None = None
 
     @property
     def schedule(self) -> Schedule:
@@ -107,6 +110,7 @@ class BreakevenResult:
     totals: Totals
     breakeven: Breakeven
     conventions: tuple[str, ...]
+    credit: CreditView | None = None
 
 
 #: The highest discount rate a caller may set: every rate field lies within 100%.
@@ -206,6 +210,7 @@ def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
         conventions=conventions(
             deal, rate=rate, as_of=as_of, parts=frozenset({"units", "commitment", "breakeven"})
         ),
+        credit=credit(base.schedule, rate, as_of) if has_credit(base.schedule) else None,
     )
 
 
@@ -258,6 +263,7 @@ def breakeven_result(
         conventions=conventions(
             deal, rate=rate, as_of=as_of, parts=frozenset({"units", "breakeven"})
         ),
+        credit=credit(base, rate, as_of) if has_credit(base) else None,
     )
 
 
@@ -336,6 +342,9 @@ def conventions(
             "searched on 200 cells, each halved where the NPV or its first three derivatives "
             "turn until the roots in it stand apart, and found to within 1e-10."
         )
+        lessor = deal.assumptions.lessor
+        if lessor is not None and lessor.financing is not None:
+            lines.append(FINANCING_CONVENTION)
         if deal.assumptions.market_gpu_hour is not None or deal.assumptions.market_curve:
             lines.append(
                 "Market price: the committed-term price per GPU-hour (not on-demand), "
@@ -343,4 +352,30 @@ def conventions(
                 "market_curve joined by straight lines and falling at market_decline beyond "
                 "it; integrated over the GPU-hours in service."
             )
+    if deal.assumptions.credit is not None or deal.assumptions.lessee_funding:
+        lines.append(CREDIT_CONVENTION)
     return tuple(lines)
+
+
+FINANCING_CONVENTION: Final = (
+    "Financing: debt drawn with the capex (a share of each part, or an amount in proportion), "
+    "fees paid by equity when drawn; interest at the annual rate / 12 a month on the balance "
+    "(30/360; a floating rate's base held flat; a draw during a month accrues by actual days; "
+    "draws before the start capitalised, compounded monthly), paid with principal on the day "
+    "after each monthly period of the deal's grid; all draws mature together. Level: each "
+    "draw's annuity to maturity, rounded to the cent; sculpted: each period's CFADS / target "
+    "DSCR, the debt being what that service repays at the loan's rate (less if debt caps it, "
+    "every payment scaled alike), interest it does not cover capitalised; the last period takes "
+    "the rounding. CFADS: the receipts for each month (a prepayment on its date) less its "
+    "running costs. A sweep prepays from the cash left after debt service, scheduled payments "
+    "unchanged. Debt still owed when the lease ends is repaid from the capacity's value at the "
+    "end; the lender loses what that value does not cover. Equity: the lessor's flows plus "
+    "draws, less fees and debt service; its NPV at the deal's rate, its payback on cash."
+)
+CREDIT_CONVENTION: Final = (
+    "Credit: the credit-adjusted value discounts at the discount rate plus the spread; with a "
+    "default probability p a year, a payment t years after the valuation date is expected at "
+    "S + R(1 - S) of itself, S = (1 - p)^t (Actual/365) and R the recovery, the rest being the "
+    "expected loss. Funding: each round available from its date, all of it for this lease, "
+    "against the payments in date order."
+)

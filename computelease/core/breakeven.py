@@ -38,10 +38,11 @@ from computelease.core.costs import (
     lessor_of,
     residual,
 )
+from computelease.core.financing import Loan, finance
 from computelease.core.market import MarketCurve
 from computelease.core.schedule import Schedule, periods
 from computelease.core.units import gpus_figure, term_hours
-from computelease.core.valuation import Discounter, Flow, Irr, xirr
+from computelease.core.valuation import Discounter, Flow, Irr, by_date, cash_payback, xirr
 from computelease.models import Deal
 
 
@@ -125,6 +126,8 @@ class Breakeven:
     market: Market | None
     #: One line per block that could not be computed, naming the inputs it needs.
     missing: tuple[str, ...]
+    #: The lessor's loan and levered returns, when the deal gives its financing.
+    loan: Loan | None = None
 
 
 @money.exact
@@ -160,7 +163,11 @@ def breakeven(schedule: Schedule, rate: Decimal | None, as_of: date | None = Non
             "the market comparison needs a committed-term market price: "
             "assumptions.market_gpu_hour (with market_decline) or market_curve"
         )
-    return Breakeven(lessor, lessee, market, tuple(missing))
+    loan = None
+    terms = a.lessor.financing if a.lessor is not None else None
+    if lessor is not None and terms is not None:
+        loan = finance(schedule, terms, lessor.flows, lessor.residual, rate, as_of)
+    return Breakeven(lessor, lessee, market, tuple(missing), loan)
 
 
 def monthly_costs(deal: Deal, monthly: Decimal) -> list[Flow]:
@@ -206,35 +213,8 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
     capex_date = stack.first_capex_date or deal.start
 
     # Payback on cash: the end value is a valuation, never money received.
-    timeline: list[tuple[date, Decimal, Decimal]] = []
-    received = spent = money.ZERO
-    payback: date | None = None
-    for day, day_flows in _by_date(cash):
-        for f in day_flows:
-            if f.amount >= 0:
-                received += f.amount
-            else:
-                spent -= f.amount
-        timeline.append((day, received, spent))
-        # Paid back once receipts cover the costs for good: never before the capex is
-        # spent, and not while a later capex (a tranche bought later) puts it under again.
-        if received < spent:
-            payback = None
-        elif payback is None and day >= capex_date:
-            payback = day
-    payback_months = None
-    shortfall = None
-    if payback is not None:
-        # Months from the first money spent (the capex, or the start if that is earlier).
-        first = min(capex_date, deal.start)
-        payback_months = money.round_to(
-            dates.month_span(first, payback - dates.ONE_DAY).months
-            if payback > first
-            else money.ZERO,
-            2,
-        )
-    else:
-        shortfall = spent - received
+    # Months from the first money spent (the capex, or the start if that is earlier).
+    paid = cash_payback(cash, since=capex_date, first=min(capex_date, deal.start))
 
     npv = breakeven_monthly = None
     if rate is not None:
@@ -261,13 +241,13 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
         years=_years(schedule, receipts, stack),
         rate=rate,
         flows=tuple(flows),
-        payback_date=payback,
-        payback_months=payback_months,
-        shortfall=shortfall,
+        payback_date=paid.on,
+        payback_months=paid.months,
+        shortfall=paid.shortfall,
         npv=npv,
         irr=xirr(flows),
         breakeven_monthly=breakeven_monthly,
-        timeline=tuple(timeline),
+        timeline=paid.timeline,
         notes=tuple(notes),
     )
 
@@ -348,17 +328,6 @@ def _monthly_annuity(deal: Deal, disc: Discounter) -> Decimal:
     )
 
 
-def _by_date(flows: Iterable[Flow]) -> Iterable[tuple[date, list[Flow]]]:
-    current: list[Flow] = []
-    for f in flows:
-        if current and f.date != current[0].date:
-            yield current[0].date, current
-            current = []
-        current.append(f)
-    if current:
-        yield current[0].date, current
-
-
 def _lessee(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessee:
     deal = schedule.deal
     inputs = deal.assumptions.lessee
@@ -387,7 +356,7 @@ def _lessee(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessee:
 
     crossover: date | None = None
     leased = owned = money.ZERO
-    for day, flows in _by_date(sorted([*lease, *own], key=lambda f: f.date)):
+    for day, flows in by_date(sorted([*lease, *own], key=lambda f: f.date)):
         leased += sum((f.amount for f in flows if f.kind == "payment"), money.ZERO)
         owned += sum((f.amount for f in flows if f.kind != "payment"), money.ZERO)
         if leased > owned:

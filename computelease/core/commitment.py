@@ -128,6 +128,30 @@ def commitment(schedule: Schedule, as_of: date | None = None) -> Commitment:
     )
 
 
+def committed_flows(schedule: Schedule, as_of: date | None = None) -> list[tuple[date, Decimal]]:
+    """The dated flows the committed value adds up: each payment's owed part, then the fee.
+
+    They sum to :func:`commitment`'s ``committed_value``, by the same rules.
+    """
+    deal = schedule.deal
+    term = deal.termination
+    as_of = as_of or deal.start
+    rows = [r for r in schedule.rows if as_of <= deal.start or r.date >= as_of]
+    if term is None:
+        return [(r.date, r.amount) for r in rows]
+    effective_end = max(term.not_before or deal.start, as_of) + timedelta(days=term.notice_days)
+    if effective_end > deal.term_end:
+        return [(r.date, r.amount) for r in rows]
+    out = []
+    for row in rows:
+        owed = owed_part(row.amount, row, effective_end, deal.ccy)
+        if owed is not None:
+            out.append((row.date, owed))
+    if term.fee:
+        out.append((effective_end - dates.ONE_DAY, term.fee))
+    return out
+
+
 def owed_part(
     value: Decimal, row: ScheduleRow, effective_end: date, ccy: money.Currency
 ) -> Decimal | None:

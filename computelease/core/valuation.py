@@ -24,13 +24,13 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from computelease import money
+from computelease import dates, money
 
 #: Places kept for a discount factor in results.
 FACTOR_PLACES = 10
@@ -38,7 +38,7 @@ FACTOR_PLACES = 10
 IRR_TOLERANCE = 1e-10
 
 
-FlowKind = Literal["receipt", "payment", "capex", "opex", "residual"]
+FlowKind = Literal["receipt", "payment", "capex", "opex", "residual", "debt"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +92,57 @@ class Discounter:
                 ),
                 money.ZERO,
             )
+
+
+@dataclass(frozen=True)
+class Payback:
+    """When cumulative receipts cover cumulative costs for good, on cash."""
+
+    on: date | None
+    #: Months from ``first`` to the payback date, to two places.
+    months: Decimal | None
+    #: What the costs exceed the receipts by at the last flow (None once paid back).
+    shortfall: Decimal | None
+    #: (date, cumulative receipts, cumulative costs) at each date a flow falls on.
+    timeline: tuple[tuple[date, Decimal, Decimal], ...]
+
+
+def cash_payback(flows: Iterable[Flow], *, since: date, first: date) -> Payback:
+    """Payback of ``flows`` (cash only, in date order): never before ``since`` (the capex).
+
+    Not while a later cost (a tranche bought later) puts it under again;
+    months are counted from ``first``, the first money spent or the start.
+    """
+    timeline: list[tuple[date, Decimal, Decimal]] = []
+    received = spent = money.ZERO
+    payback: date | None = None
+    for day, day_flows in by_date(flows):
+        for f in day_flows:
+            if f.amount >= 0:
+                received += f.amount
+            else:
+                spent -= f.amount
+        timeline.append((day, received, spent))
+        if received < spent:
+            payback = None
+        elif payback is None and day >= since:
+            payback = day
+    if payback is None:
+        return Payback(None, None, spent - received, tuple(timeline))
+    months = dates.month_span(first, payback - dates.ONE_DAY).months if payback > first else 0
+    return Payback(payback, money.round_to(Decimal(months), 2), None, tuple(timeline))
+
+
+def by_date(flows: Iterable[Flow]) -> Iterator[tuple[date, list[Flow]]]:
+    """Flows already in date order, grouped by day."""
+    current: list[Flow] = []
+    for f in flows:
+        if current and f.date != current[0].date:
+            yield current[0].date, current
+            current = []
+        current.append(f)
+    if current:
+        yield current[0].date, current
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,551 @@
+"""The lessor's debt: drawn with the capex, serviced from the lease, and what equity keeps.
+
+Conventions, stated in every report that shows a loan:
+
+- Draws: ``debt`` as a share of capex is drawn with each capex flow on its
+  date; an amount is drawn in proportion to the capex. An upfront ``fee`` is
+  a share of each draw, paid by equity when drawn.
+- Periods: monthly on the deal's own grid (from ``start``). Debt service
+  (interest and principal) is paid on the day after each period. Interest is
+  the annual rate / 12 on the balance at the start of the period (30/360, as
+  a textbook amortisation table counts); a draw during a period accrues for
+  the days it is out, by actual days. Draws before the start accrue monthly,
+  compounded, and are capitalised into the balance on the start.
+- Repayment: a draw on the first day of a period repays from that period, a
+  later one from the next; all draws mature together, ``tenor_months`` after
+  the first period with debt. Level: each draw's payment is the annuity over
+  its periods to maturity (rounded to the cent; principal is the payment less
+  the interest); straight-line: each draw's equal share a period; bullet:
+  everything at maturity. Sculpted: each period's debt service is its cash
+  available for debt service (CFADS) / ``target_dscr``, and the debt is what
+  those payments repay at the loan's rate (the present value of the service
+  over the present value of the draws), or less if ``debt`` caps it, when
+  every period's service is scaled down alike; interest not covered is
+  capitalised. The last period takes whatever rounding left.
+- CFADS: the period's lease receipts (each payment in the period it pays
+  for; a prepayment or single payment on its date) less its running costs.
+  DSCR = CFADS / debt service, for periods with debt service.
+- Sweep: a share of what CFADS leaves after debt service prepays the loan in
+  the same period; scheduled repayments stay as they were, so the loan ends
+  sooner (inverse order of maturity).
+- The lease's end: a loan still outstanding when the lease ends (a term
+  shorter than the tenor, a walkaway) is repaid from the capacity's value at
+  the end, the collateral; what that value does not cover is the lender's
+  loss (the loan is secured by the GPUs and the contract alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from computelease import dates, money
+from computelease.core.schedule import Period, Schedule, periods
+from computelease.core.valuation import Discounter, Flow, Irr, cash_payback, xirr
+from computelease.fields import Timing
+from computelease.models import Deal, Financing
+
+#: Months in a year, for the monthly rate of a 30/360 loan.
+MONTHS = Decimal(12)
+#: The label of the debt repaid from the capacity's value: a valuation, not cash, like it.
+DEBT_AT_END = "debt repaid from the end value"
+
+
+@dataclass(frozen=True, slots=True)
+class DebtPeriod:
+    """One period of the loan; ``principal`` below zero is interest capitalised."""
+
+    start: date
+    end: date
+    #: The day its debt service is paid (the day after ``end``).
+    paid: date
+    opening: Decimal
+    drawn: Decimal
+    interest: Decimal
+    principal: Decimal
+    swept: Decimal
+    closing: Decimal
+    cfads: Decimal
+    #: CFADS / debt service; None without debt service (capitalising, or before the lease).
+    dscr: Decimal | None
+
+    @property
+    def service(self) -> Decimal:
+        """Interest and scheduled principal paid on ``paid`` (not the sweep)."""
+        return self.interest + self.principal
+
+
+@dataclass(frozen=True)
+class Loan:
+    """The lessor's loan and what it does to the returns (see the module's conventions)."""
+
+    terms: Financing
+    #: The annual interest rate: fixed, or base rate plus spread.
+    rate: Decimal
+    debt: Decimal
+    draws: tuple[tuple[date, Decimal], ...]
+    fees: Decimal
+    periods: tuple[DebtPeriod, ...]
+    maturity: date
+    interest: Decimal
+    #: Capitalised into the balance: before the start, or in a sculpted period with too little cash.
+    capitalised: Decimal
+    swept: Decimal
+    min_dscr: Decimal | None
+    min_dscr_date: date | None
+    #: (date paid, DSCR) of each period below the covenant ``min_dscr``.
+    breaches: tuple[tuple[date, Decimal], ...]
+    #: What is owed when the lease ends (its last day's service paid), and when that is.
+    outstanding_at_end: Decimal
+    lease_end: date
+    collateral: Decimal
+    lender_loss: Decimal
+    #: The capacity's value at the end over what is still owed; None when nothing is owed.
+    collateral_cover: Decimal | None
+    equity_flows: tuple[Flow, ...]
+    equity: Decimal
+    equity_npv: Decimal | None
+    equity_irr: Irr
+    equity_payback_date: date | None
+    equity_payback_months: Decimal | None
+    #: The fee a month, on the deal's grid, at which the lowest DSCR equals the covenant.
+    covenant_monthly: Decimal | None
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Draw:
+    date: date
+    amount: Decimal
+    #: The period it falls in (-1: before the start, capitalised on it) and the first it repays in.
+    period: int
+    first: int
+    #: Its stub interest in the period it is drawn (a share of a month), and its balance to repay.
+    stub: Decimal
+    principal: Decimal
+
+
+def loan_rate(f: Financing) -> Decimal:
+    """The annual rate: fixed, or the base rate (held flat) plus the spread."""
+    if f.rate is not None:
+        return f.rate
+    assert f.base_rate is not None and f.spread is not None  # models._financing
+    return f.base_rate + f.spread
+
+
+@money.exact
+def finance(
+    schedule: Schedule,
+    f: Financing,
+    unlevered: Sequence[Flow],
+    collateral: Decimal,
+    rate: Decimal | None,
+    as_of: date,
+) -> Loan:
+    """The loan ``f`` against the lessor's ``unlevered`` flows (capex, receipts, costs, residual).
+
+    ``collateral`` is the capacity's value at the end of the lease (the
+    residual); ``rate`` values the equity's flows from ``as_of``.
+    """
+    deal = schedule.deal
+    ccy = deal.ccy
+    annual = loan_rate(f)
+    capex = [x for x in unlevered if x.kind == "capex"]
+    total_capex = -sum((x.amount for x in capex), money.ZERO)
+    notes: list[str] = []
+    grid = list(periods(deal.start, deal.term_end, 1, "advance"))
+    cfads = _cfads(schedule, unlevered, grid)
+    run = _Run(deal, f, annual, grid, cfads)
+    if f.amortisation == "sculpted":
+        debt = run.sculpted_debt(capex, total_capex)
+    else:
+        debt = money.round_money(_given(f, total_capex), ccy)
+    if debt > total_capex:
+        notes.append(
+            money.Words(
+                "the debt is more than the capex: ",
+                money.Amount(debt - total_capex, ccy),
+                " drawn beyond it goes to equity when drawn",
+            )
+        )
+    draws = _split(debt, capex, total_capex, ccy)
+    loan = run.repay(draws, sweep=f.sweep or money.ZERO)
+    fees = [
+        Flow(d, -money.round_money(a * (f.fee or money.ZERO), ccy), "debt fee", "debt")
+        for d, a in draws
+        if f.fee
+    ]
+
+    last = loan[-1] if loan else None
+    lease_end = dates.next_day(deal.term_end)
+    outstanding = last.closing if last is not None else money.ZERO
+    repaid = min(outstanding, max(collateral, money.ZERO))
+    lender_loss = outstanding - repaid
+    if outstanding and run.maturity_index >= len(grid):
+        notes.append(
+            money.Words(
+                "the loan runs past the lease: ",
+                money.Amount(outstanding, ccy),
+                " is still owed when the lease ends, repaid from the capacity's value then",
+            )
+        )
+    debt_flows = [
+        *(Flow(d, a, "debt drawn", "debt") for d, a in draws),
+        *fees,
+        *(
+            Flow(p.paid, -(p.service + p.swept), "debt service", "debt")
+            for p in loan
+            if p.service + p.swept
+        ),
+    ]
+    if repaid:
+        debt_flows.append(Flow(lease_end, -repaid, DEBT_AT_END, "debt"))
+    equity_flows = sorted([*unlevered, *debt_flows], key=lambda x: x.date)
+
+    cash = [x for x in equity_flows if x.kind != "residual" and x.label != DEBT_AT_END]
+    first_capex = min((x.date for x in capex), default=deal.start)
+    payback = cash_payback(cash, since=first_capex, first=min(first_capex, deal.start))
+    equity_npv = None
+    if rate is not None:
+        disc = Discounter(rate, as_of)
+        equity_npv = money.round_money(
+            disc.present_value(((x.date, x.amount) for x in equity_flows), earlier=True), ccy
+        )
+    served = [p for p in loan if p.dscr is not None]
+    low = min(served, key=lambda p: p.dscr or money.ZERO, default=None)
+    covenant = f.min_dscr
+    breaches = tuple(
+        (p.paid, p.dscr)
+        for p in served
+        if covenant is not None and p.dscr is not None and p.dscr < covenant
+    )
+    covenant_monthly = None
+    if covenant is not None:
+        covenant_monthly = _covenant_fee(run, draws, covenant, schedule, notes)
+    else:
+        notes.append("no covenant to test: give min_dscr")
+    interest = sum((p.interest for p in loan), money.ZERO)
+    capitalised = -sum((p.principal for p in loan if p.principal < 0), money.ZERO)
+    return Loan(
+        terms=f,
+        rate=annual,
+        debt=debt,
+        draws=tuple(draws),
+        fees=-sum((x.amount for x in fees), money.ZERO),
+        periods=tuple(loan),
+        maturity=run.maturity,
+        interest=interest,
+        capitalised=capitalised,
+        swept=sum((p.swept for p in loan), money.ZERO),
+        min_dscr=low.dscr if low is not None else None,
+        min_dscr_date=low.paid if low is not None else None,
+        breaches=breaches,
+        outstanding_at_end=outstanding,
+        lease_end=lease_end,
+        collateral=collateral,
+        lender_loss=lender_loss,
+        collateral_cover=money.round_to(collateral / outstanding, 4) if outstanding else None,
+        equity_flows=tuple(equity_flows),
+        equity=total_capex - debt + sum((-x.amount for x in fees), money.ZERO),
+        equity_npv=equity_npv,
+        equity_irr=xirr(equity_flows),
+        equity_payback_date=payback.on,
+        equity_payback_months=payback.months,
+        covenant_monthly=covenant_monthly,
+        notes=tuple(notes),
+    )
+
+
+def _given(f: Financing, total_capex: Decimal) -> Decimal:
+    assert f.debt is not None  # models._financing: only a sculpted loan may leave it out
+    if isinstance(f.debt, money.Percent):
+        return f.debt.fraction * total_capex
+    return f.debt
+
+
+def _weights(capex: Sequence[Flow], total: Decimal) -> list[tuple[date, Decimal]]:
+    """Each capex day's share of all capex, exact, in date order."""
+    if not total:
+        return []
+    by_day: dict[date, Decimal] = {}
+    for x in capex:
+        by_day[x.date] = by_day.get(x.date, money.ZERO) - x.amount
+    return [(day, by_day[day] / total) for day in sorted(by_day)]
+
+
+def _split(
+    debt: Decimal, capex: Sequence[Flow], total: Decimal, ccy: money.Currency
+) -> list[tuple[date, Decimal]]:
+    """The debt drawn with each capex day, in proportion, to the cent; the last takes the rest."""
+    weights = _weights(capex, total)
+    if not weights or not debt:
+        return []
+    left = money.round_money(debt, ccy)
+    out: list[tuple[date, Decimal]] = []
+    for day, weight in weights[:-1]:
+        part = money.round_money(debt * weight, ccy)
+        out.append((day, part))
+        left -= part
+    out.append((weights[-1][0], left))
+    return [(d, a) for d, a in out if a]
+
+
+def _cfads(schedule: Schedule, unlevered: Sequence[Flow], grid: Sequence[Period]) -> list[Decimal]:
+    """Cash available for debt service in each period: its receipts less its running costs."""
+    out = [money.ZERO] * len(grid)
+    starts = [p.start for p in grid]
+
+    def index(day: date) -> int | None:
+        # The period a day falls in; None before the first or after the last.
+        lo, hi = 0, len(starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if starts[mid] <= day:
+                lo = mid + 1
+            else:
+                hi = mid
+        k = lo - 1
+        return k if k >= 0 and day <= grid[k].end else None
+
+    for r in schedule.rows:
+        if not r.amount:
+            continue
+        k = index(r.period_start if r.period_start is not None else r.date)
+        if k is not None:
+            out[k] += r.amount
+    for x in unlevered:
+        if x.kind == "opex":
+            k = index(x.date)
+            if k is not None:
+                out[k] += x.amount
+    return out
+
+
+class _Run:
+    """The loan's arithmetic on one grid: sizing a sculpted loan, then repaying it."""
+
+    def __init__(
+        self, deal: Deal, f: Financing, annual: Decimal, grid: list[Period], cfads: list[Decimal]
+    ) -> None:
+        self.deal = deal
+        self.f = f
+        self.i = annual / MONTHS
+        self.grid = grid
+        self.cfads = cfads
+        self.ccy = deal.ccy
+        self.maturity_index = 0
+        self.maturity = deal.start
+        #: A sculpted loan's debt service a period, once sized.
+        self.service: list[Decimal] = []
+
+    def _place(self, draws: Sequence[tuple[date, Decimal]], *, exact: bool = False) -> list[_Draw]:
+        """Each draw's period, its first repaying period, its stub interest and balance to repay.
+
+        ``exact`` keeps amounts unrounded (a sculpted loan's sizing weighs shares of one).
+        """
+        out = []
+
+        def cents(value: Decimal) -> Decimal:
+            return value if exact else money.round_money(value, self.ccy)
+
+        i = self.i
+        grid = self.grid
+        for day, amount in draws:
+            if day < self.deal.start:
+                span = dates.month_span(day, self.deal.start - dates.ONE_DAY)
+                grown = amount * (1 + i) ** span.whole
+                if span.stub_days:
+                    grown *= 1 + i * Decimal(span.stub_days) / Decimal(span.stub_month_days)
+                grown = cents(grown)
+                out.append(_Draw(day, amount, -1, 0, grown - amount, grown))
+                continue
+            k = next(n for n, p in enumerate(grid) if p.start <= day <= p.end)  # capex <= end
+            p = grid[k]
+            if day == p.start:
+                out.append(_Draw(day, amount, k, k, money.ZERO, amount))
+            else:
+                days = Decimal(dates.days_inclusive(day, p.end)) / Decimal(p.full_days)
+                stub = cents(amount * i * days)
+                out.append(_Draw(day, amount, k, k + 1, stub, amount))
+        return out
+
+    def _mature(self, placed: Sequence[_Draw]) -> None:
+        first = min((d.first for d in placed), default=0)
+        self.maturity_index = first + self.f.tenor_months - 1
+        self.maturity = dates.add_months(self.deal.start, self.maturity_index + 1)
+
+    def sculpted_debt(self, capex: Sequence[Flow], total_capex: Decimal) -> Decimal:
+        """The debt a sculpted loan carries: what CFADS / target repays, capped by ``debt``."""
+        f = self.f
+        assert f.target_dscr is not None  # models._financing
+        placed = self._place(_weights(capex, total_capex), exact=True)
+        self._mature(placed)
+        last = min(self.maturity_index, len(self.grid) - 1)
+        target = [
+            max(c, money.ZERO) / f.target_dscr if k <= last else money.ZERO
+            for k, c in enumerate(self.cfads)
+        ]
+        v = 1 / (1 + self.i)
+        repays = sum((s * v ** (k + 1) for k, s in enumerate(target)), money.ZERO)
+        # A unit of debt's value at the start, by when it is drawn and begins to accrue.
+        per_unit = sum(
+            (
+                d.principal * v ** max(d.period, 0)
+                if d.period < 0 or d.first == d.period
+                else (d.amount + d.stub) * v ** (d.period + 1)
+                for d in placed
+            ),
+            money.ZERO,
+        )
+        sized = repays / per_unit if per_unit else money.ZERO
+        debt = sized if f.debt is None else min(sized, _given(f, total_capex))
+        scale = debt / sized if sized else money.ZERO
+        self.service = [money.round_money(s * scale, self.ccy) for s in target]
+        return money.round_money(debt, self.ccy)
+
+    def repay(self, draws: Sequence[tuple[date, Decimal]], *, sweep: Decimal) -> list[DebtPeriod]:
+        """The loan period by period, to maturity or the lease's end, whichever is first."""
+        f, i, ccy, grid = self.f, self.i, self.ccy, self.grid
+        placed = self._place(draws)
+        self._mature(placed)
+        if not placed:
+            return []
+        rows: list[DebtPeriod] = []
+        early = [d for d in placed if d.period < 0]
+        balance = money.ZERO
+        if early:
+            drawn = sum((d.amount for d in early), money.ZERO)
+            grown = sum((d.principal for d in early), money.ZERO)
+            balance = grown
+            rows.append(
+                DebtPeriod(
+                    start=min(d.date for d in early),
+                    end=self.deal.start - dates.ONE_DAY,
+                    paid=self.deal.start,
+                    opening=money.ZERO,
+                    drawn=drawn,
+                    interest=grown - drawn,
+                    principal=drawn - grown,
+                    swept=money.ZERO,
+                    closing=grown,
+                    cfads=money.ZERO,
+                    dscr=None,
+                )
+            )
+        # What each draw repays a period from its first: a level payment or an equal share.
+        level: dict[int, Decimal] = {}
+        straight: dict[int, Decimal] = {}
+        for d in placed:
+            n = max(self.maturity_index - d.first + 1, 1)
+            if f.amortisation == "level":
+                pay = d.principal / n if not i else d.principal * i / (1 - (1 + i) ** -n)
+                level[d.first] = level.get(d.first, money.ZERO) + money.round_money(pay, ccy)
+            elif f.amortisation == "straight-line":
+                share = money.round_money(d.principal / n, ccy)
+                straight[d.first] = straight.get(d.first, money.ZERO) + share
+        payment = share = money.ZERO
+        last = min(self.maturity_index, len(grid) - 1)
+        sculpt_end = last
+        if f.amortisation == "sculpted":
+            sculpt_end = max((k for k in range(last + 1) if self.service[k]), default=last)
+        for k in range(last + 1):
+            p = grid[k]
+            new = [d for d in placed if d.period == k]
+            drawn = sum((d.amount for d in new), money.ZERO)
+            if not balance and not drawn:
+                if any(d.period > k for d in placed):
+                    continue  # nothing drawn yet
+                break
+            payment += level.get(k, money.ZERO)
+            share += straight.get(k, money.ZERO)
+            fraction = p.fraction or money.ONE
+            # A draw on the period's first day is out for all of it; a later one for its days.
+            whole = sum((d.amount for d in new if d.first == k), money.ZERO)
+            accrued = money.round_money((balance + whole) * i * fraction, ccy)
+            interest = accrued + sum((d.stub for d in new), money.ZERO)
+            owed = balance + drawn
+            if f.amortisation == "level":
+                principal = payment - accrued
+            elif f.amortisation == "straight-line":
+                principal = share
+            elif f.amortisation == "sculpted":
+                principal = self.service[k] - interest
+            else:
+                principal = money.ZERO
+            final = k == self.maturity_index or (f.amortisation == "sculpted" and k == sculpt_end)
+            principal = owed if final else min(principal, owed)
+            cash = self.cfads[k]
+            service = interest + principal
+            swept = money.ZERO
+            if sweep and not final:
+                spare = cash - service
+                swept = min(
+                    owed - principal, money.round_money(max(spare, money.ZERO) * sweep, ccy)
+                )
+            closing = owed - principal - swept
+            rows.append(
+                DebtPeriod(
+                    start=p.start,
+                    end=p.end,
+                    paid=dates.next_day(p.end),
+                    opening=balance,
+                    drawn=drawn,
+                    interest=interest,
+                    principal=principal,
+                    swept=swept,
+                    closing=closing,
+                    cfads=cash,
+                    dscr=money.round_to(cash / service, 4) if service > 0 else None,
+                )
+            )
+            balance = closing
+        return rows
+
+
+def _covenant_fee(
+    run: _Run,
+    draws: Sequence[tuple[date, Decimal]],
+    covenant: Decimal,
+    schedule: Schedule,
+    notes: list[str],
+) -> Decimal | None:
+    """The monthly fee on the deal's grid at which the lowest DSCR is the covenant.
+
+    A sculpted loan's service follows the cash, so its coverage is the
+    target whatever the fee: the covenant then binds the debt, not the fee.
+    With a sweep, on the loan without it (a sweep only lowers later service).
+    """
+    f = run.f
+    if f.amortisation == "sculpted":
+        notes.append(
+            "a sculpted loan's coverage is its target at any fee: the covenant sizes the debt"
+        )
+        return None
+    plain = run.repay(draws, sweep=money.ZERO)
+    timing: Timing = next((s.timing for s in schedule.deal.payments if not s.option), "advance")
+    grid = run.grid
+    fee_share = [money.ZERO] * len(grid)
+    for g in periods(schedule.deal.start, schedule.deal.term_end, 1, timing):
+        # The fee for a month counts in that month, whenever it is paid (as receipts do).
+        fee_share[g.index] += g.fraction or money.ONE
+    opex = [c - r for c, r in zip(run.cfads, _receipts_by_period(schedule, grid), strict=True)]
+    index = {g.start: g.index for g in grid}
+    need = money.ZERO
+    for p in plain:
+        if p.service <= 0 or p.start < schedule.deal.start:
+            continue
+        k = index[p.start]
+        if not fee_share[k]:
+            notes.append(
+                f"no fee meets the covenant: debt service falls due on {p.paid} with no fee "
+                "in its period"
+            )
+            return None
+        need = max(need, (covenant * p.service - opex[k]) / fee_share[k])
+    return money.round_money(need, schedule.ccy)
+
+
+def _receipts_by_period(schedule: Schedule, grid: Sequence[Period]) -> list[Decimal]:
+    return _cfads(schedule, (), grid)
