@@ -237,8 +237,13 @@ def schedule(
     *,
     by: Period | None = None,
     with_options: bool = False,
+    debt: bool = False,
 ) -> Result[ScheduleResult]:
-    """Every payment of one deal with its present value; ``by`` sums them by period."""
+    """Every payment of one deal with its present value; ``by`` sums them by period.
+
+    ``debt`` gives the lessor's loan month by month instead (the deal needs
+    ``assumptions.lessor.financing``).
+    """
     if by not in (None, *get_args(Period)):
         choices = ", ".join(get_args(Period))
         message = f"by: expected one of {choices}; got {str(by)[:40]!r}"
@@ -250,7 +255,12 @@ def schedule(
             value = checks.computing(
                 item,
                 lambda: core_analysis.schedule_result(
-                    item.deal, settings, by=by, with_options=with_options, source=item.path
+                    item.deal,
+                    settings,
+                    by=by,
+                    with_options=with_options,
+                    debt=debt,
+                    source=item.path,
                 ),
             )
     return Result(value, tuple(problems), files)

@@ -209,6 +209,12 @@ PeriodOption = Annotated[
 OptionsFlag = Annotated[
     bool, typer.Option("--with-options", metavar="", help="Include the lessee's option streams.")
 ]
+DebtFlag = Annotated[
+    bool,
+    typer.Option(
+        "--debt", metavar="", help="The lessor's loan month by month (needs its financing)."
+    ),
+]
 NameOption = Annotated[
     str | None,
     typer.Option("--name", metavar="NAME", help="A scenario from the deal's scenarios: block."),
@@ -345,6 +351,7 @@ def schedule(
     deal: DealArgument,
     by: PeriodOption = None,
     with_options: OptionsFlag = False,
+    debt: DebtFlag = False,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     as_of: AsOfOption = None,
@@ -357,7 +364,7 @@ def schedule(
 
     period = arguments.period(_choice("--by", by, ("month", "quarter", "year")))
     settings = arguments.settings(as_of, rate)
-    result = api.schedule(deal, settings, by=period, with_options=with_options)
+    result = api.schedule(deal, settings, by=period, with_options=with_options, debt=debt)
     options = _options(exact, currency_symbol, output)
     _finish(ctx, result, lambda r, value: r.schedule(value, options), output_format, output)
 

@@ -445,6 +445,9 @@ TimingField = Annotated[Timing, parser(choice("advance", "arrears"))]
 CreditField = Annotated[Credit, parser(choice("pro-rata", "front", "back"))]
 PartyField = Annotated[Party, parser(choice("lessor", "lessee", "either"))]
 HoursBasisField = Annotated[HoursBasis, parser(choice("actual", "730"))]
+ServiceFrequencyField = Annotated[
+    Literal["month", "quarter", "year"], parser(choice("month", "quarter", "year"))
+]
 AmortisationField = Annotated[
     Amortisation, parser(choice("level", "straight-line", "sculpted", "bullet"))
 ]

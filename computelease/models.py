@@ -53,6 +53,7 @@ from computelease.fields import (
     Pue,
     ReportedMonths,
     ScenarioName,
+    ServiceFrequencyField,
     Share,
     ShortfallField,
     Slug,
@@ -289,6 +290,8 @@ class Financing(_Model):
     base_rate: InterestRate | None = None
     spread: InterestRate | None = None
     tenor_months: TenorMonths
+    #: How often debt service is paid; by default as the deal's first base stream bills.
+    every: ServiceFrequencyField | None = None
     amortisation: AmortisationField = "level"
     #: The coverage a sculpted loan's debt service is set to.
     target_dscr: Dscr | None = None

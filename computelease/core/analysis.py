@@ -16,6 +16,7 @@ from computelease import dates, money
 from computelease.core.breakeven import Breakeven, breakeven
 from computelease.core.commitment import Commitment, commitment
 from computelease.core.credit import CreditView, credit, has_credit
+from computelease.core.financing import Loan
 from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import Bucket, Totals, aggregate, totals
 from computelease.core.units import UnitEconomics, unit_economics
@@ -97,6 +98,8 @@ class ScheduleResult:
     by: str | None
     buckets: tuple[Bucket, ...] | None
     conventions: tuple[str, ...]
+    #: The lessor's loan, period by period, when the debt schedule was asked for.
+    loan: Loan | None = None
 
 
 @dataclass(frozen=True)
@@ -221,12 +224,19 @@ def schedule_result(
     *,
     by: str | None = None,
     with_options: bool = False,
+    debt: bool = False,
     source: str = "",
 ) -> ScheduleResult:
-    """One schedule with its present values; ``by`` sums it by month, quarter or year."""
+    """One schedule with its present values; ``by`` sums it by month, quarter or year.
+
+    ``debt`` adds the lessor's loan period by period (RequestError, E502,
+    for a deal without financing).
+    """
     settings = settings or Settings()
     rate, _ = discount_rate(deal, settings)
     as_of = valuation_date(deal, settings)
+    if debt:
+        check_debt(deal, by=by, with_options=with_options)
     shown = view(build_schedule(deal, with_options=with_options), rate, as_of)
     buckets = None
     if by is not None:
@@ -240,8 +250,27 @@ def schedule_result(
         view=shown,
         by=by,
         buckets=buckets,
-        conventions=conventions(deal, rate=rate, as_of=as_of),
+        conventions=conventions(
+            deal, rate=rate, as_of=as_of, parts=frozenset({"financing"} if debt else ())
+        ),
+        loan=breakeven(shown.schedule, rate, as_of).loan if debt else None,
     )
+
+
+def check_debt(deal: Deal, *, by: str | None, with_options: bool) -> None:
+    """Refuse a debt schedule the deal cannot give: no loan, or asked by period or with options."""
+    lessor = deal.assumptions.lessor
+    if lessor is None or lessor.financing is None:
+        raise RequestError(
+            Codes.NOT_APPLICABLE,
+            "the deal has no loan to schedule: give assumptions.lessor.financing",
+        )
+    if by is not None or with_options:
+        raise RequestError(
+            Codes.BAD_SETTING,
+            "the debt schedule is monthly, on the base schedule: leave out "
+            + ("by" if by is not None else "with_options"),
+        )
 
 
 @money.exact
@@ -342,9 +371,6 @@ def conventions(
             "searched on 200 cells, each halved where the NPV or its first three derivatives "
             "turn until the roots in it stand apart, and found to within 1e-10."
         )
-        lessor = deal.assumptions.lessor
-        if lessor is not None and lessor.financing is not None:
-            lines.append(FINANCING_CONVENTION)
         if deal.assumptions.market_gpu_hour is not None or deal.assumptions.market_curve:
             lines.append(
                 "Market price: the committed-term price per GPU-hour (not on-demand), "
@@ -352,22 +378,26 @@ def conventions(
                 "market_curve joined by straight lines and falling at market_decline beyond "
                 "it; integrated over the GPU-hours in service."
             )
-    if deal.assumptions.credit is not None or deal.assumptions.lessee_funding:
+    lessor = deal.assumptions.lessor
+    if parts & {"breakeven", "financing"} and lessor is not None and lessor.financing is not None:
+        lines.append(FINANCING_CONVENTION)
+    if "breakeven" in parts and (deal.assumptions.credit or deal.assumptions.lessee_funding):
         lines.append(CREDIT_CONVENTION)
     return tuple(lines)
 
 
 FINANCING_CONVENTION: Final = (
     "Financing: debt drawn with the capex (a share of each part, or an amount in proportion), "
-    "fees paid by equity when drawn; interest at the annual rate / 12 a month on the balance "
-    "(30/360; a floating rate's base held flat; a draw during a month accrues by actual days; "
+    "fees paid by equity when drawn; interest at the annual rate x months / 12 on the balance "
+    "(30/360; a floating rate's base held flat; a draw during a period accrues by actual days; "
     "draws before the start capitalised, compounded monthly), paid with principal on the day "
-    "after each monthly period of the deal's grid; all draws mature together. Level: each "
+    "after each service period (as the deal bills, or every) from the start; all draws mature "
+    "together. Level: each "
     "draw's annuity to maturity, rounded to the cent; sculpted: each period's CFADS / target "
     "DSCR, the debt being what that service repays at the loan's rate (less if debt caps it, "
     "every payment scaled alike), interest it does not cover capitalised; the last period takes "
     "the rounding. CFADS: the receipts for each month (a prepayment on its date) less its "
-    "running costs. A sweep prepays from the cash left after debt service, scheduled payments "
+    "running costs; DSCR = CFADS / debt service, a bullet's repayment left out. A sweep prepays from the cash left after debt service, scheduled payments "
     "unchanged. Debt still owed when the lease ends is repaid from the capacity's value at the "
     "end; the lender loses what that value does not cover. Equity: the lessor's flows plus "
     "draws, less fees and debt service; its NPV at the deal's rate, its payback on cash."

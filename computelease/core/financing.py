@@ -5,12 +5,14 @@ Conventions, stated in every report that shows a loan:
 - Draws: ``debt`` as a share of capex is drawn with each capex flow on its
   date; an amount is drawn in proportion to the capex. An upfront ``fee`` is
   a share of each draw, paid by equity when drawn.
-- Periods: monthly on the deal's own grid (from ``start``). Debt service
-  (interest and principal) is paid on the day after each period. Interest is
-  the annual rate / 12 on the balance at the start of the period (30/360, as
-  a textbook amortisation table counts); a draw during a period accrues for
-  the days it is out, by actual days. Draws before the start accrue monthly,
-  compounded, and are capitalised into the balance on the start.
+- Periods: the deal's own grid from ``start``, a month, a quarter or a year
+  long (``every``; by default as the deal's first base stream bills, so a
+  quarterly contract services its debt quarterly). Debt service (interest
+  and principal) is paid on the day after each period. Interest is the
+  annual rate x months / 12 on the balance at the start of the period
+  (30/360, as a textbook amortisation table counts); a draw during a period
+  accrues for the days it is out, by actual days. Draws before the start
+  accrue monthly, compounded, and are capitalised into the balance on it.
 - Repayment: a draw on the first day of a period repays from that period, a
   later one from the next; all draws mature together, ``tenor_months`` after
   the first period with debt. Level: each draw's payment is the annuity over
@@ -24,7 +26,9 @@ Conventions, stated in every report that shows a loan:
   capitalised. The last period takes whatever rounding left.
 - CFADS: the period's lease receipts (each payment in the period it pays
   for; a prepayment or single payment on its date) less its running costs.
-  DSCR = CFADS / debt service, for periods with debt service.
+  DSCR = CFADS / debt service, for periods with debt service; a bullet's
+  repayment at maturity is left out (refinanced or met from the collateral,
+  as lenders test it).
 - Sweep: a share of what CFADS leaves after debt service prepays the loan in
   the same period; scheduled repayments stay as they were, so the loan ends
   sooner (inverse order of maturity).
@@ -45,7 +49,7 @@ from computelease import dates, money
 from computelease.core.schedule import Period, Schedule, periods
 from computelease.core.valuation import Discounter, Flow, Irr, cash_payback, xirr
 from computelease.fields import Timing
-from computelease.models import Deal, Financing
+from computelease.models import STEP_MONTHS, Deal, Financing
 
 #: Months in a year, for the monthly rate of a 30/360 loan.
 MONTHS = Decimal(12)
@@ -68,7 +72,9 @@ class DebtPeriod:
     swept: Decimal
     closing: Decimal
     cfads: Decimal
-    #: CFADS / debt service; None without debt service (capitalising, or before the lease).
+    #: The debt service its coverage is tested on: all of it, a bullet's repayment left out.
+    tested: Decimal
+    #: CFADS / ``tested``; None without debt service.
     dscr: Decimal | None
 
     @property
@@ -84,6 +90,8 @@ class Loan:
     terms: Financing
     #: The annual interest rate: fixed, or base rate plus spread.
     rate: Decimal
+    #: All the capex the debt is drawn with, and the debt.
+    capex: Decimal
     debt: Decimal
     draws: tuple[tuple[date, Decimal], ...]
     fees: Decimal
@@ -155,9 +163,10 @@ def finance(
     capex = [x for x in unlevered if x.kind == "capex"]
     total_capex = -sum((x.amount for x in capex), money.ZERO)
     notes: list[str] = []
-    grid = list(periods(deal.start, deal.term_end, 1, "advance"))
+    step = service_months(deal, f)
+    grid = list(periods(deal.start, deal.term_end, step, "advance"))
     cfads = _cfads(schedule, unlevered, grid)
-    run = _Run(deal, f, annual, grid, cfads)
+    run = _Run(deal, f, annual, step, grid, cfads)
     if f.amortisation == "sculpted":
         debt = run.sculpted_debt(capex, total_capex)
     else:
@@ -231,6 +240,7 @@ def finance(
     return Loan(
         terms=f,
         rate=annual,
+        capex=total_capex,
         debt=debt,
         draws=tuple(draws),
         fees=-sum((x.amount for x in fees), money.ZERO),
@@ -256,6 +266,14 @@ def finance(
         covenant_monthly=covenant_monthly,
         notes=tuple(notes),
     )
+
+
+def service_months(deal: Deal, f: Financing) -> int:
+    """Months between debt service dates: ``every``, or as the deal's first base stream bills."""
+    every: str = f.every or next(
+        (s.every for s in deal.payments if not s.option and s.every != "once"), "month"
+    )
+    return STEP_MONTHS.get(every, 1)
 
 
 def _given(f: Financing, total_capex: Decimal) -> Decimal:
@@ -327,11 +345,20 @@ class _Run:
     """The loan's arithmetic on one grid: sizing a sculpted loan, then repaying it."""
 
     def __init__(
-        self, deal: Deal, f: Financing, annual: Decimal, grid: list[Period], cfads: list[Decimal]
+        self,
+        deal: Deal,
+        f: Financing,
+        annual: Decimal,
+        step: int,
+        grid: list[Period],
+        cfads: list[Decimal],
     ) -> None:
         self.deal = deal
         self.f = f
-        self.i = annual / MONTHS
+        self.step = step
+        #: The rate a period (30/360): a month's is the annual rate / 12.
+        self.i = annual * step / MONTHS
+        self.monthly = annual / MONTHS
         self.grid = grid
         self.cfads = cfads
         self.ccy = deal.ccy
@@ -354,10 +381,12 @@ class _Run:
         grid = self.grid
         for day, amount in draws:
             if day < self.deal.start:
+                # Capitalised month by month until the start, whatever the service period.
                 span = dates.month_span(day, self.deal.start - dates.ONE_DAY)
-                grown = amount * (1 + i) ** span.whole
+                m = self.monthly
+                grown = amount * (1 + m) ** span.whole
                 if span.stub_days:
-                    grown *= 1 + i * Decimal(span.stub_days) / Decimal(span.stub_month_days)
+                    grown *= 1 + m * Decimal(span.stub_days) / Decimal(span.stub_month_days)
                 grown = cents(grown)
                 out.append(_Draw(day, amount, -1, 0, grown - amount, grown))
                 continue
@@ -373,8 +402,9 @@ class _Run:
 
     def _mature(self, placed: Sequence[_Draw]) -> None:
         first = min((d.first for d in placed), default=0)
-        self.maturity_index = first + self.f.tenor_months - 1
-        self.maturity = dates.add_months(self.deal.start, self.maturity_index + 1)
+        count = -(-self.f.tenor_months // self.step)  # periods, a part period counted whole
+        self.maturity_index = first + count - 1
+        self.maturity = dates.add_months(self.deal.start, (self.maturity_index + 1) * self.step)
 
     def sculpted_debt(self, capex: Sequence[Flow], total_capex: Decimal) -> Decimal:
         """The debt a sculpted loan carries: what CFADS / target repays, capped by ``debt``."""
@@ -431,6 +461,7 @@ class _Run:
                     swept=money.ZERO,
                     closing=grown,
                     cfads=money.ZERO,
+                    tested=money.ZERO,
                     dscr=None,
                 )
             )
@@ -478,6 +509,9 @@ class _Run:
             principal = owed if final else min(principal, owed)
             cash = self.cfads[k]
             service = interest + principal
+            # A bullet's repayment at maturity is refinanced or met from the collateral, as
+            # lenders count it: its coverage is tested on the interest alone.
+            tested = interest if f.amortisation == "bullet" else service
             swept = money.ZERO
             if sweep and not final:
                 spare = cash - service
@@ -497,7 +531,8 @@ class _Run:
                     swept=swept,
                     closing=closing,
                     cfads=cash,
-                    dscr=money.round_to(cash / service, 4) if service > 0 else None,
+                    tested=tested,
+                    dscr=money.round_to(cash / tested, 4) if tested > 0 else None,
                 )
             )
             balance = closing
@@ -528,13 +563,14 @@ def _covenant_fee(
     grid = run.grid
     fee_share = [money.ZERO] * len(grid)
     for g in periods(schedule.deal.start, schedule.deal.term_end, 1, timing):
-        # The fee for a month counts in that month, whenever it is paid (as receipts do).
-        fee_share[g.index] += g.fraction or money.ONE
+        # The fee for a month counts in the service period holding it, whenever it is paid
+        # (as receipts do).
+        fee_share[g.index // run.step] += g.fraction or money.ONE
     opex = [c - r for c, r in zip(run.cfads, _receipts_by_period(schedule, grid), strict=True)]
     index = {g.start: g.index for g in grid}
-    need = money.ZERO
+    need: Decimal | None = None
     for p in plain:
-        if p.service <= 0 or p.start < schedule.deal.start:
+        if p.dscr is None or p.start < schedule.deal.start:
             continue
         k = index[p.start]
         if not fee_share[k]:
@@ -543,7 +579,11 @@ def _covenant_fee(
                 "in its period"
             )
             return None
-        need = max(need, (covenant * p.service - opex[k]) / fee_share[k])
+        fee = (covenant * p.tested - opex[k]) / fee_share[k]
+        need = fee if need is None else max(need, fee)
+    if need is None:
+        notes.append("no debt service during the lease: no fee is needed for the covenant")
+        return None
     return money.round_money(need, schedule.ccy)
 
 

@@ -16,11 +16,13 @@ from typing import Literal
 
 from computelease import money
 from computelease.core.analysis import Analysis, Settings, analyse
+from computelease.core.credit import CreditView
+from computelease.core.financing import Loan
 from computelease.core.scenario import apply
 from computelease.core.units import Figure
 from computelease.models import Scenario
 
-MetricKind = Literal["money", "price", "rate", "months", "count"]
+MetricKind = Literal["money", "price", "rate", "months", "count", "ratio"]
 Reading = tuple[Decimal | None, str | None]
 
 
@@ -147,6 +149,37 @@ def walkaway_notice(a: Analysis) -> date | None:
     return notice
 
 
+NO_LOAN = "no financing (assumptions.lessor.financing)"
+NO_CREDIT = "no credit terms (assumptions.credit)"
+NO_FUNDING = "no tenant funding (assumptions.lessee_funding)"
+
+
+def _loan(read: Callable[[Loan], Reading]) -> Callable[[Analysis], Reading]:
+    def reading(a: Analysis) -> Reading:
+        loan = a.breakeven.loan
+        return read(loan) if loan is not None else (None, NO_LOAN)
+
+    return reading
+
+
+def _equity_irr(loan: Loan) -> Reading:
+    irr = loan.equity_irr
+    return (irr.rate, None) if irr.rate is not None else (None, irr.note or "no single IRR")
+
+
+def _credit(read: Callable[[CreditView], Reading]) -> Callable[[Analysis], Reading]:
+    def reading(a: Analysis) -> Reading:
+        return read(a.credit) if a.credit is not None else (None, NO_CREDIT)
+
+    return reading
+
+
+def _funding_months(c: CreditView) -> Reading:
+    if c.coverage is None:
+        return None, NO_FUNDING
+    return c.coverage.months_covered, None
+
+
 def _options_total(a: Analysis) -> Reading:
     view = a.with_options or a.base
     return view.totals.total, None
@@ -202,6 +235,57 @@ METRICS: dict[str, Metric] = {
             "Price per kW-month",
             "price",
             lambda a: _figure(a.units.price_per_kw_month),
+        ),
+        Metric("irr_equity", "Lessor equity IRR (levered)", "rate", _loan(_equity_irr)),
+        Metric(
+            "npv_equity",
+            "Lessor equity NPV",
+            "money",
+            _loan(lambda x: _money(x.equity_npv, NO_RATE)),
+        ),
+        Metric(
+            "min_dscr",
+            "Lowest DSCR",
+            "ratio",
+            _loan(lambda x: _money(x.min_dscr, "no debt service")),
+        ),
+        Metric(
+            "debt_at_end",
+            "Debt owed when the lease ends",
+            "money",
+            _loan(lambda x: (x.outstanding_at_end, None)),
+        ),
+        Metric(
+            "lender_loss",
+            "Lender's loss (debt the end value leaves)",
+            "money",
+            _loan(lambda x: (x.lender_loss, None)),
+        ),
+        Metric(
+            "credit_adjusted_value",
+            "Credit-adjusted present value",
+            "money",
+            _credit(lambda c: _money(c.adjusted_present_value, "no spread, or no rate")),
+        ),
+        Metric(
+            "expected_value",
+            "Expected present value (default-weighted)",
+            "money",
+            _credit(
+                lambda c: _money(c.expected_present_value, "no default probability, or no rate")
+            ),
+        ),
+        Metric(
+            "expected_loss",
+            "Expected loss (nominal)",
+            "money",
+            _credit(lambda c: _money(c.expected_loss, "no default probability")),
+        ),
+        Metric(
+            "funding_months",
+            "Months of fees the tenant's funding covers",
+            "months",
+            _credit(_funding_months),
         ),
         Metric(
             "overpay_market",

@@ -71,6 +71,18 @@ SCENARIO_METRICS = (
     "price_per_gpu_hour",
     "overpay_market",
 )
+#: Shown too when the deal finances the capacity, or gives the tenant's credit.
+LOAN_METRICS = ("irr_equity", "npv_equity", "min_dscr", "debt_at_end", "lender_loss")
+CREDIT_METRICS = ("credit_adjusted_value", "expected_value", "expected_loss", "funding_months")
+
+
+def scenario_metrics(base: Analysis) -> tuple[str, ...]:
+    """The metrics a scenario of ``base`` is judged by: the loan's and credit's when it has them."""
+    return (
+        *SCENARIO_METRICS,
+        *(LOAN_METRICS if base.breakeven.loan is not None else ()),
+        *(CREDIT_METRICS if base.credit is not None else ()),
+    )
 
 
 #: The field a scenario sets its own discount rate through, besides its override.
@@ -101,7 +113,7 @@ def compare(
     applied = apply(deal, overrides)
     scenario = analyse(applied.deal, settings_for(base, overrides))
     rows = []
-    for key in SCENARIO_METRICS:
+    for key in scenario_metrics(base):
         m = METRICS[key]
         before, after = m.read(base), m.read(scenario)
         diff = after[0] - before[0] if before[0] is not None and after[0] is not None else None

@@ -42,6 +42,20 @@ SCHEDULE_COLUMNS = (
 )
 PERIOD_COLUMNS = ("period", "start", "end", "payments", "amount", "cumulative", "present_value")
 FIGURE_COLUMNS = ("deal", "section", "metric", "value")
+DEBT_COLUMNS = (
+    "period_start",
+    "period_end",
+    "paid",
+    "opening",
+    "drawn",
+    "interest",
+    "principal",
+    "swept",
+    "debt_service",
+    "closing",
+    "cfads",
+    "dscr",
+)
 #: Columns that hold free text from a deal file.
 TEXT_COLUMNS = frozenset({"stream", "deal", "metric"})
 
@@ -86,11 +100,13 @@ def _figures(deal_id: str, sections: dict[str, Any]) -> Iterable[dict[str, Any]]
 
 
 def _without_flows(breakeven: dict[str, Any]) -> dict[str, Any]:
-    # Cash flows are rows of their own (JSON), not figures.
-    lessor = breakeven["lessor"]
-    if lessor is None:
-        return breakeven
-    return {**breakeven, "lessor": {k: v for k, v in lessor.items() if k != "flows"}}
+    # Cash flows and the debt's periods are rows of their own (JSON, schedule --debt).
+    out = dict(breakeven)
+    for block, rows in (("lessor", ("flows",)), ("financing", ("equity_flows", "periods"))):
+        body = breakeven.get(block)
+        if body is not None:
+            out[block] = {k: v for k, v in body.items() if k not in rows}
+    return out
 
 
 def calc(report: CalcReport, options: RenderOptions) -> str:
@@ -100,6 +116,8 @@ def calc(report: CalcReport, options: RenderOptions) -> str:
         doc = as_json.deal_document(deal)
         sections = {key: doc[key] for key in ("totals", "commitment", "unit_economics", "checks")}
         sections["breakeven"] = _without_flows(doc["breakeven"])
+        if doc["credit"] is not None:
+            sections["credit"] = doc["credit"]
         rows.extend(_figures(str(deal.analysis.deal.id), sections))
     return _write(FIGURE_COLUMNS, rows)
 
@@ -107,6 +125,8 @@ def calc(report: CalcReport, options: RenderOptions) -> str:
 def schedule(result: ScheduleResult, options: RenderOptions) -> str:
     """One row per payment, or per month, quarter or year with ``--by``."""
     doc = as_json.schedule_document(result)
+    if result.loan is not None:
+        return _write(DEBT_COLUMNS, doc["financing"]["periods"])
     if result.buckets is not None:
         return _write(PERIOD_COLUMNS, doc["periods"])
     return _write(SCHEDULE_COLUMNS, doc["schedule"])
@@ -114,8 +134,11 @@ def schedule(result: ScheduleResult, options: RenderOptions) -> str:
 
 def breakeven(result: BreakevenResult, options: RenderOptions) -> str:
     """Every breakeven figure as ``deal,section,metric,value``; cash flows are in the JSON."""
-    body = _without_flows(as_json.breakeven_document(result)["breakeven"])
-    return _write(FIGURE_COLUMNS, _figures(str(result.deal.id), {"breakeven": body}))
+    doc = as_json.breakeven_document(result)
+    sections = {"breakeven": _without_flows(doc["breakeven"])}
+    if doc["credit"] is not None:
+        sections["credit"] = doc["credit"]
+    return _write(FIGURE_COLUMNS, _figures(str(result.deal.id), sections))
 
 
 def scenario(result: ScenarioComparison, options: RenderOptions) -> str:

@@ -21,6 +21,8 @@ from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.breakeven import Breakeven, Lessee, Lessor, Market
 from computelease.core.capacity import InService
+from computelease.core.credit import CreditView
+from computelease.core.financing import Loan
 from computelease.core.metrics import Metric, MetricKind
 from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, DealReport
@@ -128,6 +130,10 @@ class Fmt:
         if isinstance(text, money.Words):
             return text.text(exact=self.options.exact, symbol=self.options.symbol)
         return text
+
+    def ratio(self, value: Decimal | None) -> str:
+        """A coverage ratio: ``1.71x``."""
+        return "n/a" if value is None else f"{money.round_to(value, 2)}x"
 
     def signed(self, value: Decimal, positive: str, negative: str) -> str:
         """An amount whose sign is a word: ``$2.53B above`` or ``$348.2M below``."""
@@ -392,6 +398,203 @@ def breakeven_summary(b: Breakeven, fmt: Fmt) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+def _rate_text(loan: Loan) -> str:
+    f = loan.terms
+    if f.rate is not None:
+        return f"{money.format_percent(loan.rate)} fixed"
+    assert f.base_rate is not None and f.spread is not None
+    return (
+        f"{money.format_percent(loan.rate)}: base {money.format_percent(f.base_rate)} "
+        f"(held flat) + spread {money.format_percent(f.spread)}"
+    )
+
+
+def _debt_text(loan: Loan, fmt: Fmt) -> str:
+    f = loan.terms
+    share = money.format_percent(loan.debt / loan.capex, 0) if loan.capex else "n/a"
+    how = f"{share} of capex"
+    if f.amortisation == "sculpted":
+        how += f", sized to a {fmt.ratio(f.target_dscr)} DSCR" + (
+            "" if f.debt is None else " within the debt given"
+        )
+    first = loan.draws[0][0] if loan.draws else None
+    drawn = (
+        f"drawn {first}"
+        if len(loan.draws) == 1
+        else f"drawn in {len(loan.draws)} parts from {first}"
+        if loan.draws
+        else "nothing drawn"
+    )
+    return f"{fmt.money(loan.debt)} ({how}), {drawn}"
+
+
+def _covenant_text(loan: Loan, fmt: Fmt) -> str:
+    covenant = loan.terms.min_dscr
+    if covenant is None:
+        return "none given (min_dscr)"
+    if not loan.breaches:
+        return f"{fmt.ratio(covenant)}: met in every period"
+    first, low = loan.breaches[0]
+    count = len(loan.breaches)
+    return (
+        f"{fmt.ratio(covenant)}: BREACHED in {count} period{'s' if count > 1 else ''}, "
+        f"first on {first} ({fmt.ratio(low)})"
+    )
+
+
+def _lender_text(loan: Loan, fmt: Fmt) -> str:
+    if not loan.outstanding_at_end:
+        return f"nothing: repaid by {loan.periods[-1].paid if loan.periods else loan.maturity}"
+    text = (
+        f"{fmt.money(loan.outstanding_at_end)} on {loan.lease_end}, against "
+        f"{fmt.money(loan.collateral)} the capacity is worth then "
+        f"(cover {fmt.ratio(loan.collateral_cover)})"
+    )
+    if loan.lender_loss:
+        text += f": the lender loses {fmt.money(loan.lender_loss)}"
+    return text
+
+
+def _equity_irr_text(loan: Loan) -> str:
+    irr = loan.equity_irr
+    if irr.rate is not None:
+        return money.format_percent(irr.rate)
+    if irr.roots:
+        return "several: " + ", ".join(money.format_percent(r) for r in irr.roots)
+    return f"n/a ({irr.note})" if irr.note else "n/a"
+
+
+def loan_lines(loan: Loan, fmt: Fmt, *, full: bool = True) -> tuple[Line, ...]:
+    """The lessor's loan and levered returns; ``full`` adds the terms' detail and the fee test."""
+    f = loan.terms
+    lines: list[Line] = [("Debt", _debt_text(loan, fmt), "assumed")]
+    if full:
+        lines.append(("Interest rate", _rate_text(loan), "assumed"))
+        lines.append(
+            (
+                "Tenor and repayment",
+                f"{f.tenor_months} months, {f.amortisation}, matures {loan.maturity}"
+                + (f", sweep {money.format_percent(f.sweep)}" if f.sweep else ""),
+                "assumed",
+            )
+        )
+        if loan.fees:
+            lines.append(("Upfront fees", fmt.money(loan.fees), "assumed"))
+        lines.append(("Interest over the loan", fmt.money(loan.interest), "computed"))
+        lines.append(("Equity in", fmt.money(loan.equity), "computed"))
+    low = (
+        f"{fmt.ratio(loan.min_dscr)} on {loan.min_dscr_date}"
+        if loan.min_dscr is not None
+        else "n/a (no debt service)"
+    )
+    lines.append(("Lowest DSCR", low, "computed"))
+    lines.append(("DSCR covenant", _covenant_text(loan, fmt), "assumed"))
+    if full and f.min_dscr is not None:
+        fee = fmt.money(loan.covenant_monthly) if loan.covenant_monthly is not None else "n/a"
+        lines.append(("Monthly fee at the covenant", fee, "computed"))
+    lines.append(("Equity IRR (levered)", _equity_irr_text(loan), "computed"))
+    if loan.equity_npv is not None:
+        lines.append(("Equity NPV", fmt.money(loan.equity_npv), "computed"))
+    payback = (
+        f"{loan.equity_payback_date} ({money.decimal_text(loan.equity_payback_months)} months)"
+        if loan.equity_payback_date is not None and loan.equity_payback_months is not None
+        else "not within the term"
+    )
+    lines.append(("Equity payback (cash)", payback, "computed"))
+    lines.append(("Debt owed when the lease ends", _lender_text(loan, fmt), "computed"))
+    return tuple(lines)
+
+
+def loan_grid(loan: Loan, fmt: Fmt) -> Grid:
+    """The loan period by period: what ``lease schedule --debt`` shows."""
+    columns = (
+        "Period",
+        "Paid",
+        "Drawn",
+        "Interest",
+        "Principal",
+        "Sweep",
+        "Balance",
+        "CFADS",
+        "DSCR",
+    )
+    rows = tuple(
+        (
+            period_text(p.start, p.end),
+            str(p.paid),
+            *map(fmt.money, (p.drawn, p.interest, p.principal, p.swept, p.closing, p.cfads)),
+            fmt.ratio(p.dscr) if p.dscr is not None else "",
+        )
+        for p in loan.periods
+    )
+    return Grid("Debt schedule", columns, rows, frozenset(range(2, len(columns))), keep_width=True)
+
+
+def credit_lines(c: CreditView, fmt: Fmt) -> tuple[Line, ...]:
+    """The contract valued for the tenant's credit, and how far the tenant's funding goes."""
+    lines: list[Line] = []
+    if c.spread is not None:
+        label = "Credit-adjusted PV" + (
+            f" at {money.format_percent(c.rate)} + {money.format_percent(c.spread)}"
+            if c.rate is not None
+            else ""
+        )
+        lines.append((label, fmt.money(c.adjusted_present_value), "computed"))
+    if c.default_probability is not None:
+        recovery = money.format_percent(c.recovery) if c.recovery is not None else "none"
+        lines.append(
+            (
+                "Default probability",
+                f"{money.format_percent(c.default_probability)} a year, recovery {recovery}",
+                "assumed",
+            )
+        )
+        lines.append(("Expected receipts", fmt.money(c.expected_total), "computed"))
+        if c.expected_present_value is not None:
+            lines.append(("Expected PV", fmt.money(c.expected_present_value), "computed"))
+        loss = fmt.money(c.expected_loss)
+        if c.expected_loss_present_value is not None:
+            loss += f" ({fmt.money(c.expected_loss_present_value)} in PV)"
+        lines.append(("Expected loss", loss, "computed"))
+        lines.append(
+            ("Expected committed value", fmt.money(c.expected_committed_value), "computed")
+        )
+        if c.survival_to_end is not None:
+            lines.append(
+                (
+                    "Tenant still paying at the end",
+                    money.format_percent(c.survival_to_end, 1),
+                    "computed",
+                )
+            )
+    cover = c.coverage
+    if cover is not None:
+        rounds = len(cover.rounds)
+        latest = cover.rounds[-1].date if cover.rounds else None
+        lines.append(
+            (
+                "Tenant funding",
+                f"{fmt.money(cover.funding)} in {rounds} round{'s' if rounds != 1 else ''}"
+                + (f", the latest on {latest}" if latest else ""),
+                "reported",
+            )
+        )
+        if cover.runs_out is None:
+            covers = f"the whole term ({money.decimal_text(cover.months_covered)} months)"
+        else:
+            covers = (
+                f"{money.decimal_text(cover.months_covered)} months of fees: runs out at the "
+                f"payment of {cover.runs_out}, {fmt.money(cover.short_by)} short"
+            )
+        lines.append(("Funding covers", covers, "computed"))
+        if cover.total_share is not None:
+            shares = f"{money.format_percent(cover.total_share, 0)} (total)"
+            if cover.committed_share is not None:
+                shares += f", {money.format_percent(cover.committed_share, 0)} (committed)"
+            lines.append(("Contract against funding", shares, "computed"))
+    return tuple(lines)
+
+
 def _payback_text(x: Lessor, fmt: Fmt) -> str:
     if x.payback_date is not None:
         months = money.decimal_text(x.payback_months or money.ZERO)
@@ -426,13 +629,25 @@ def deal_document(report: DealReport, options: RenderOptions) -> Document:
     summary = breakeven_summary(a.breakeven, fmt)
     if summary:
         sections.append(Figures("Breakeven", summary))
+    if a.breakeven.loan is not None:
+        sections.append(
+            Figures("Financing (lessor)", loan_lines(a.breakeven.loan, fmt, full=False))
+        )
+    if a.credit is not None:
+        sections.append(Figures("Credit (tenant)", credit_lines(a.credit, fmt)))
     notes = analysis_notes(a, fmt)
     return Document(title, subtitle, banner, tuple(sections), notes, a.conventions)
 
 
 def analysis_notes(a: Analysis, fmt: Fmt) -> tuple[str, ...]:
     """What an analysis assumed or could not compute: its own notes and each block's."""
-    blocks = (a.breakeven.lessor, a.breakeven.lessee, a.breakeven.market)
+    blocks = (
+        a.breakeven.lessor,
+        a.breakeven.lessee,
+        a.breakeven.market,
+        a.breakeven.loan,
+        a.credit,
+    )
     found = (*a.notes, *a.breakeven.missing, *(n for b in blocks if b is not None for n in b.notes))
     return tuple(fmt.note(n) for n in found)
 
@@ -512,8 +727,27 @@ def schedule(result: ScheduleResult, options: RenderOptions) -> Document:
             f"{money.format_percent(result.rate)}"
         )
     title, subtitle = _header(result.deal, result.source)
+    if result.loan is not None:
+        return _debt_schedule(result, result.loan, fmt)
     sections = (_schedule_grid(result, fmt), Emphasis(total))
     return Document(title, subtitle, None, sections, (), result.conventions)
+
+
+def _debt_schedule(result: ScheduleResult, loan: Loan, fmt: Fmt) -> Document:
+    title, subtitle = _header(result.deal, result.source)
+    low = (
+        f"; lowest DSCR {fmt.ratio(loan.min_dscr)} on {loan.min_dscr_date}"
+        if loan.min_dscr is not None
+        else ""
+    )
+    summary = (
+        f"Debt {fmt.money(loan.debt)} at {money.format_percent(loan.rate)}; interest "
+        f"{fmt.money(loan.interest)}{low}; owed when the lease ends "
+        f"{fmt.money(loan.outstanding_at_end)}"
+    )
+    notes = tuple(fmt.note(n) for n in loan.notes)
+    sections = (loan_grid(loan, fmt), Emphasis(summary))
+    return Document(title, subtitle, None, sections, notes, result.conventions)
 
 
 # --- lease breakeven --------------------------------------------------------------------------
@@ -681,12 +915,16 @@ def breakeven(result: BreakevenResult, options: RenderOptions) -> Document:
             sections.append(Preformatted(drawn))
     if b.lessee is not None:
         sections.append(Figures("Tenant: lease or buy", lessee_lines(b.lessee, fmt)))
+    if b.loan is not None:
+        sections.append(Figures("Financing (lessor)", loan_lines(b.loan, fmt)))
     if b.market is not None:
         sections.append(Figures("Against the market", market_lines(b.market, fmt)))
         if b.market.curve:
             sections.append(curve_grid(b.market, fmt))
+    if result.credit is not None:
+        sections.append(Figures("Credit (tenant)", credit_lines(result.credit, fmt)))
     notes = list(b.missing)
-    for block in (b.lessor, b.lessee, b.market):
+    for block in (b.lessor, b.lessee, b.market, b.loan, result.credit):
         if block is not None:
             notes.extend(fmt.note(n) for n in block.notes)
     title, subtitle = _header(result.deal, result.source)
@@ -721,6 +959,8 @@ def metric_text(
         text = money.format_percent(value)
     elif kind == "count":
         text = fmt.count(value)
+    elif kind == "ratio":
+        text = fmt.ratio(value)
     else:
         text = money.decimal_text(money.round_to(value, 2))
     if signed and value > 0 and any(ch in "123456789" for ch in text):

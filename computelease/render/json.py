@@ -22,6 +22,8 @@ from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison, Side
 from computelease.core.breakeven import Breakeven
 from computelease.core.commitment import Commitment
+from computelease.core.credit import CreditView
+from computelease.core.financing import Loan
 from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, CheckRun, DealReport
 from computelease.core.schedule import Schedule
@@ -397,7 +399,116 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
             "paid_above_market": m(z.paid_above_market),
             "notes": list(z.notes),
         }
-    return {"lessor": lessor, "lessee": lessee, "market": market, "notes": list(b.missing)}
+    return {
+        "lessor": lessor,
+        "lessee": lessee,
+        "market": market,
+        "financing": loan(b.loan, deal) if b.loan is not None else None,
+        "notes": list(b.missing),
+    }
+
+
+def debt_periods(x: Loan, deal: Deal) -> list[Json]:
+    """The loan period by period, for JSON and CSV."""
+    m = _Money(deal)
+    return [
+        {
+            "period_start": _day(p.start),
+            "period_end": _day(p.end),
+            "paid": _day(p.paid),
+            "opening": m(p.opening),
+            "drawn": m(p.drawn),
+            "interest": m(p.interest),
+            "principal": m(p.principal),
+            "swept": m(p.swept),
+            "debt_service": m(p.service),
+            "closing": m(p.closing),
+            "cfads": m(p.cfads),
+            "dscr": _num(p.dscr),
+        }
+        for p in x.periods
+    ]
+
+
+def loan(x: Loan, deal: Deal) -> Json:
+    m = _Money(deal)
+    f = x.terms
+    return {
+        "debt": m(x.debt),
+        "debt_share": _num(f.debt.fraction) if isinstance(f.debt, money.Percent) else None,
+        "interest_rate": _num(x.rate),
+        "base_rate": _num(f.base_rate),
+        "spread": _num(f.spread),
+        "tenor_months": f.tenor_months,
+        "amortisation": f.amortisation,
+        "target_dscr": _num(f.target_dscr),
+        "min_dscr_covenant": _num(f.min_dscr),
+        "fee_share": _num(f.fee),
+        "sweep_share": _num(f.sweep),
+        "draws": [{"date": _day(d), "amount": m(a)} for d, a in x.draws],
+        "fees": m(x.fees),
+        "maturity": _day(x.maturity),
+        "interest": m(x.interest),
+        "capitalised": m(x.capitalised),
+        "swept": m(x.swept),
+        "equity": m(x.equity),
+        "min_dscr": _num(x.min_dscr),
+        "min_dscr_date": _day(x.min_dscr_date),
+        "breaches": [{"date": _day(d), "dscr": _num(v)} for d, v in x.breaches],
+        "covenant_monthly": m(x.covenant_monthly),
+        "outstanding_at_end": m(x.outstanding_at_end),
+        "lease_end": _day(x.lease_end),
+        "collateral": m(x.collateral),
+        "collateral_cover": _num(x.collateral_cover),
+        "lender_loss": m(x.lender_loss),
+        "equity_npv": m(x.equity_npv),
+        "equity_irr": _irr(x.equity_irr),
+        "equity_payback_date": _day(x.equity_payback_date),
+        "equity_payback_months": _num(x.equity_payback_months),
+        "equity_flows": [
+            {"date": _day(f.date), "kind": f.kind, "label": f.label, "amount": m(f.amount)}
+            for f in x.equity_flows
+        ],
+        "periods": debt_periods(x, deal),
+        "notes": list(x.notes),
+    }
+
+
+def credit(c: CreditView | None, deal: Deal) -> Json | None:
+    if c is None:
+        return None
+    m = _Money(deal)
+    cover = c.coverage
+    return {
+        "spread": _num(c.spread),
+        "default_probability": _num(c.default_probability),
+        "recovery": _num(c.recovery),
+        "discount_rate": _num(c.rate),
+        "adjusted_present_value": m(c.adjusted_present_value),
+        "expected_total": m(c.expected_total),
+        "expected_present_value": m(c.expected_present_value),
+        "expected_loss": m(c.expected_loss),
+        "expected_loss_present_value": m(c.expected_loss_present_value),
+        "expected_committed_value": m(c.expected_committed_value),
+        "survival_to_end": _num(c.survival_to_end),
+        "funding": None
+        if cover is None
+        else {
+            "total": m(cover.funding),
+            "rounds": [
+                {"date": _day(r.date), "amount": m(r.amount), "source": r.source}
+                for r in cover.rounds
+            ],
+            "payments_covered": cover.payments_covered,
+            "covered": m(cover.covered),
+            "months_covered": _num(cover.months_covered),
+            "runs_out": _day(cover.runs_out),
+            "short_by": m(cover.short_by),
+            "total_share": _num(cover.total_share),
+            "committed_share": _num(cover.committed_share),
+        },
+        "notes": list(c.notes),
+    }
 
 
 def _value(value: Decimal | date | int, m: _Money, is_money: bool) -> str | int | None:
@@ -437,6 +548,7 @@ def deal_document(report: DealReport) -> Json:
         "commitment": _commitment(a.commitment, deal),
         "unit_economics": _units(a.units),
         "breakeven": _breakeven(a.breakeven, deal),
+        "credit": credit(a.credit, deal),
         "checks": [check_result(c, deal) for c in report.checks],
         "conventions": list(a.conventions),
         "schedule": schedule_rows(a.base.schedule, a.base.valuation),
@@ -481,7 +593,9 @@ def schedule_document(result: ScheduleResult) -> Json:
         "by": result.by,
         "conventions": list(result.conventions),
     }
-    if result.buckets is not None:
+    if result.loan is not None:
+        doc["financing"] = loan(result.loan, deal)
+    elif result.buckets is not None:
         doc["periods"] = [_bucket(b, m) for b in result.buckets]
     else:
         doc["schedule"] = schedule_rows(v.schedule, v.valuation)
@@ -499,6 +613,7 @@ def breakeven_document(result: BreakevenResult) -> Json:
         "settings": {"discount_rate": _num(result.rate)},
         "total": _Money(result.deal)(result.totals.total),
         "breakeven": _breakeven(result.breakeven, result.deal),
+        "credit": credit(result.credit, result.deal),
         "conventions": list(result.conventions),
     }
 
