@@ -426,3 +426,59 @@ def test_a_quarterly_contract_services_its_debt_quarterly() -> None:
     monthly = loan_of(deal({**LEVEL, "every": "month"}, payments=quarterly))
     assert len(monthly.periods) == 36 and monthly.min_dscr == 0
     assert len(monthly.breaches) == 24
+
+
+DEALS = sorted((Path(__file__).resolve().parent.parent / "deals").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", DEALS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("kind", ["level", "sculpted", "bullet"])
+def test_every_shipped_deal_and_scenario_takes_a_loan(path: Path, kind: str) -> None:
+    """Financed, each deal and each of its scenarios computes: tranches, walkaways, delays."""
+    from computelease import loader
+    from computelease.models import as_data
+
+    data = as_data(loader.load(path).deal)
+    terms: dict[str, Any] = {"debt": "70%", "rate": "9%", "tenor_months": "24"}
+    terms.update(amortisation=kind, min_dscr="1.3", sweep="20%", fee="1%")
+    if kind == "sculpted":
+        terms["target_dscr"] = "1.4"
+    data["assumptions"]["lessor"]["financing"] = terms
+    data["assumptions"]["credit"] = {"spread": "3%", "default_probability": "4%"}
+    d = Deal.model_validate(data)
+    for name, scenario in [("base", Scenario()), *d.scenarios.items()]:
+        a = analyse(apply(d, scenario).deal, Settings(as_of=d.start))
+        loan = a.breakeven.loan
+        assert loan is not None, (path.stem, name)
+        assert loan.lender_loss == max(
+            loan.outstanding_at_end - max(loan.collateral, D(0)), D(0)
+        ), (path.stem, name)
+        assert all(p.closing >= 0 for p in loan.periods), (path.stem, name)
+
+
+def test_reflection_as_a_lender_reads_it() -> None:
+    """The shipped loan: textbook payment, covenant met, and what a walkaway leaves owed."""
+    from computelease import loader
+
+    d = loader.load(Path(__file__).resolve().parent.parent / "deals" / "reflection.yaml").deal
+    a = analyse(d)
+    loan, walked = a.breakeven.loan, a.breakeven.walkaway
+    assert loan is not None and walked is not None
+    # $2.1B at SOFR 3.95% + 4.50% = 8.45%, level over 42 months.
+    payment = D(str(round(-npf.pmt(0.0845 / 12, 42, 2_100_000_000), 2)))
+    first = loan.periods[0]
+    assert (first.interest, first.service) == (D("14787500.00"), payment)
+    assert payment == D("57932234.23")
+    assert (loan.min_dscr, loan.min_dscr_date) == (D("2.2712"), date(2029, 8, 1))
+    assert loan.covenant_monthly == D("90837136.96") and loan.breaches == ()
+    # Notice on 2026-10-01 ends service on 2026-12-29: the debt then outstanding against what
+    # the capacity is worth, re-let at the market.
+    assert (walked.last_day, walked.outstanding_at_end) == (
+        date(2026, 12, 29),
+        D("1835676779.97"),
+    )
+    assert walked.collateral == D("3199394935.96") and walked.lender_loss == 0
+    # The same walkaway into a crashed market leaves the lender short.
+    crash = analyse(apply(d, d.scenarios["walks-into-a-crash"]).deal).breakeven.loan
+    assert crash is not None
+    assert crash.lender_loss == D("1835676779.97") - D("1204406308.20") == D("631270471.77")

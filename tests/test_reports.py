@@ -61,6 +61,24 @@ def test_tranche_deal_goldens(
     golden(f"{deal}.{command}.txt", run.stdout)
 
 
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_debt_schedule_goldens(
+    lease: Callable[..., Run], golden: Callable[[str, str], None], fmt: str
+) -> None:
+    run = lease("schedule", "--debt", REFLECTION, "-f", fmt, env={"COLUMNS": "100"})
+    assert (run.exit_code, run.stderr) == (0, "")
+    golden(f"reflection.schedule-debt.{'txt' if fmt == 'table' else fmt}", run.stdout)
+
+
+@pytest.mark.parametrize(("deal", "command"), [("microsoft-iren", "breakeven")])
+def test_financed_deal_goldens(
+    lease: Callable[..., Run], golden: Callable[[str, str], None], deal: str, command: str
+) -> None:
+    run = lease(command, f"deals/{deal}.yaml", env={"COLUMNS": "100"})
+    assert (run.exit_code, run.stderr) == (0, "")
+    golden(f"{deal}.{command}.txt", run.stdout)
+
+
 def test_wide_terminal_golden(
     lease: Callable[..., Run], golden: Callable[[str, str], None]
 ) -> None:

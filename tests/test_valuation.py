@@ -196,3 +196,18 @@ def test_every_root_in_the_range_is_found(
         # from its neighbours.
         assert len(roots) == len(rates), (roots, rates)
         assert all(abs(r - e) < gap / 10 for r, e in zip(roots, rates, strict=True))
+
+
+def test_no_root_under_two_sign_changes_is_said_once() -> None:
+    # 100 - 300x + 250x^2 with x = 1/(1+r) has no real root: the NPV never reaches zero.
+    flows = [
+        Flow(date(2026, 1, 1), Decimal(100)),
+        Flow(date(2027, 1, 1), Decimal(-300)),
+        Flow(date(2028, 1, 1), Decimal(250)),
+    ]
+    irr = xirr(flows)
+    assert (irr.rate, irr.roots, irr.sign_changes) == (None, (), 2)
+    assert irr.note == (
+        "the cash flows change sign 2 times and no rate between -99% and 1,000,000% a year "
+        "zeroes the NPV"
+    )

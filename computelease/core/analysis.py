@@ -7,6 +7,7 @@ discount rate, say) as notes rather than leaving it silently out.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,12 +18,13 @@ from computelease.core.breakeven import Breakeven, breakeven
 from computelease.core.commitment import Commitment, commitment
 from computelease.core.credit import CreditView, credit, has_credit
 from computelease.core.financing import Loan
+from computelease.core.scenario import apply
 from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import Bucket, Totals, aggregate, totals
 from computelease.core.units import UnitEconomics, unit_economics
 from computelease.core.valuation import Valuation, value_rows
-from computelease.errors import Codes, RequestError
-from computelease.models import Deal
+from computelease.errors import Codes, LeaseError, RequestError
+from computelease.models import Deal, Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +185,26 @@ def view(schedule: Schedule, rate: Decimal | None, as_of: date) -> View:
     return View(schedule, totals(schedule), valuation)
 
 
+def lender_view(deal: Deal, b: Breakeven, rate: Decimal | None, as_of: date) -> Breakeven:
+    """``b`` with its loan as it stands if the tenant walks away at the first chance.
+
+    The lender's question: a tenant free to give notice may leave once the
+    first months are paid, and the debt still owed then must come from the
+    capacity's value. Only for a financed deal whose tenant holds a right that
+    ends the term early.
+    """
+    term = deal.termination
+    if b.loan is None or term is None or term.by == "lessor":
+        return b
+    try:
+        walked = apply(deal, Scenario(terminate="earliest")).deal
+    except LeaseError:
+        return b
+    if walked.term_end >= deal.term_end:
+        return b
+    return dataclasses.replace(b, walkaway=breakeven(build_schedule(walked), rate, as_of).loan)
+
+
 @money.exact
 def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
     """Schedules, totals, present values, committed value, unit economics and breakeven."""
@@ -208,7 +230,7 @@ def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
         with_options=options,
         commitment=commitment(base.schedule, as_of),
         units=unit_economics(deal, base.totals),
-        breakeven=breakeven(base.schedule, rate, as_of),
+        breakeven=lender_view(deal, breakeven(base.schedule, rate, as_of), rate, as_of),
         notes=tuple(notes),
         conventions=conventions(
             deal, rate=rate, as_of=as_of, parts=frozenset({"units", "commitment", "breakeven"})
@@ -288,7 +310,7 @@ def breakeven_result(
         rate=rate,
         as_of=as_of,
         totals=totals(base),
-        breakeven=breakeven(base, rate, as_of),
+        breakeven=lender_view(deal, breakeven(base, rate, as_of), rate, as_of),
         conventions=conventions(
             deal, rate=rate, as_of=as_of, parts=frozenset({"units", "breakeven"})
         ),
@@ -392,14 +414,15 @@ FINANCING_CONVENTION: Final = (
     "(30/360; a floating rate's base held flat; a draw during a period accrues by actual days; "
     "draws before the start capitalised, compounded monthly), paid with principal on the day "
     "after each service period (as the deal bills, or every) from the start; all draws mature "
-    "together. Level: each "
-    "draw's annuity to maturity, rounded to the cent; sculpted: each period's CFADS / target "
-    "DSCR, the debt being what that service repays at the loan's rate (less if debt caps it, "
-    "every payment scaled alike), interest it does not cover capitalised; the last period takes "
-    "the rounding. CFADS: the receipts for each month (a prepayment on its date) less its "
-    "running costs; DSCR = CFADS / debt service, a bullet's repayment left out. A sweep prepays from the cash left after debt service, scheduled payments "
-    "unchanged. Debt still owed when the lease ends is repaid from the capacity's value at the "
-    "end; the lender loses what that value does not cover. Equity: the lessor's flows plus "
+    "together. Level: each draw's annuity to maturity, rounded to the cent; sculpted: each "
+    "period's CFADS / target DSCR, the debt being what that service repays at the loan's rate "
+    "(less if debt caps it, every payment scaled alike), interest it does not cover "
+    "capitalised; the last period takes the rounding. CFADS: the receipts for the service of "
+    "each period (a prepayment on its date) less its running costs; DSCR = CFADS / debt "
+    "service, a bullet's repayment left out. A sweep prepays from the cash left after debt "
+    "service, scheduled payments unchanged. Debt still owed when the lease ends is repaid from "
+    "the capacity's value at the end; the lender loses what that value does not cover. The "
+    "walkaway is the tenant's notice on the first day allowed. Equity: the lessor's flows plus "
     "draws, less fees and debt service; its NPV at the deal's rate, its payback on cash."
 )
 CREDIT_CONVENTION: Final = (

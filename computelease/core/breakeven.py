@@ -128,6 +128,8 @@ class Breakeven:
     missing: tuple[str, ...]
     #: The lessor's loan and levered returns, when the deal gives its financing.
     loan: Loan | None = None
+    #: The same loan if the tenant walks away at the first chance (see analysis.walkaway_loan).
+    walkaway: Loan | None = None
 
 
 @money.exact

@@ -107,6 +107,8 @@ class Loan:
     breaches: tuple[tuple[date, Decimal], ...]
     #: What is owed when the lease ends (its last day's service paid), and when that is.
     outstanding_at_end: Decimal
+    #: The lease's last day served, and the day after it, when what is owed is settled.
+    last_day: date
     lease_end: date
     collateral: Decimal
     lender_loss: Decimal
@@ -160,13 +162,29 @@ def finance(
     deal = schedule.deal
     ccy = deal.ccy
     annual = loan_rate(f)
-    capex = [x for x in unlevered if x.kind == "capex"]
-    total_capex = -sum((x.amount for x in capex), money.ZERO)
     notes: list[str] = []
+    # Capex after the lease (a tranche that arrives after a walkaway) has no lease to be
+    # serviced from: equity pays for it, and the debt is drawn with the rest.
     step = service_months(deal, f)
     grid = list(periods(deal.start, deal.term_end, step, "advance"))
     cfads = _cfads(schedule, unlevered, grid)
     run = _Run(deal, f, annual, step, grid, cfads)
+    # Capex after the lease (a tranche that arrives after a walkaway) or after the loan
+    # matures has no lease or loan left to fund it: equity pays for it.
+    spent = [x for x in unlevered if x.kind == "capex"]
+    first = min((x.date for x in spent), default=deal.start)
+    until = min(deal.term_end, run.maturity_after(first) - dates.ONE_DAY)
+    capex = [x for x in spent if x.date <= until]
+    total_capex = -sum((x.amount for x in capex), money.ZERO)
+    later = -sum((x.amount for x in spent), money.ZERO) - total_capex
+    if later:
+        notes.append(
+            money.Words(
+                "capex after the lease ends or the loan matures, ",
+                money.Amount(later, deal.ccy),
+                ", is paid by equity: no debt is drawn with it",
+            )
+        )
     if f.amortisation == "sculpted":
         debt = run.sculpted_debt(capex, total_capex)
     else:
@@ -253,6 +271,7 @@ def finance(
         min_dscr_date=low.paid if low is not None else None,
         breaches=breaches,
         outstanding_at_end=outstanding,
+        last_day=deal.term_end,
         lease_end=lease_end,
         collateral=collateral,
         lender_loss=lender_loss,
@@ -399,6 +418,11 @@ class _Run:
                 stub = cents(amount * i * days)
                 out.append(_Draw(day, amount, k, k + 1, stub, amount))
         return out
+
+    def maturity_after(self, first: date) -> date:
+        """When a loan whose first draw is on ``first`` matures."""
+        self._mature(self._place([(max(first, self.deal.start), money.ZERO)], exact=True))
+        return self.maturity
 
     def _mature(self, placed: Sequence[_Draw]) -> None:
         first = min((d.first for d in placed), default=0)

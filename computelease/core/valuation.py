@@ -283,11 +283,13 @@ def xirr(flows: Sequence[Flow]) -> Irr:
             f"the cash flows change sign {changes} times and {len(decimals)} rates zero the NPV; "
             "no one of them is the IRR"
         )
-    elif changes > 1:
+    elif changes > 1 and decimals:
         note = f"the cash flows change sign {changes} times; one rate zeroes the NPV"
     if not decimals:
         missing = "no rate between -99% and 1,000,000% a year zeroes the NPV"
-        return Irr(None, (), changes, f"{note}; {missing}" if note else missing)
+        if changes > 1:
+            missing = f"the cash flows change sign {changes} times and {missing}"
+        return Irr(None, (), changes, missing)
     return Irr(decimals[0] if len(decimals) == 1 else None, decimals, changes, note)
 
 

@@ -464,8 +464,26 @@ def _equity_irr_text(loan: Loan) -> str:
     return f"n/a ({irr.note})" if irr.note else "n/a"
 
 
-def loan_lines(loan: Loan, fmt: Fmt, *, full: bool = True) -> tuple[Line, ...]:
-    """The lessor's loan and levered returns; ``full`` adds the terms' detail and the fee test."""
+def _walkaway_text(walked: Loan, fmt: Fmt) -> str:
+    if not walked.outstanding_at_end:
+        return f"service ends {walked.last_day} with the loan repaid"
+    text = (
+        f"service ends {walked.last_day} with {fmt.money(walked.outstanding_at_end)} owed, "
+        f"against {fmt.money(walked.collateral)} the capacity is worth then "
+        f"(cover {fmt.ratio(walked.collateral_cover)})"
+    )
+    if walked.lender_loss:
+        return text + f": the lender loses {fmt.money(walked.lender_loss)}"
+    return text + ": no loss to the lender"
+
+
+def loan_lines(
+    loan: Loan, fmt: Fmt, *, full: bool = True, walkaway: Loan | None = None
+) -> tuple[Line, ...]:
+    """The lessor's loan and levered returns; ``full`` adds the terms' detail and the fee test.
+
+    ``walkaway`` is the same loan if the tenant leaves at the first chance.
+    """
     f = loan.terms
     lines: list[Line] = [("Debt", _debt_text(loan, fmt), "assumed")]
     if full:
@@ -502,18 +520,21 @@ def loan_lines(loan: Loan, fmt: Fmt, *, full: bool = True) -> tuple[Line, ...]:
     )
     lines.append(("Equity payback (cash)", payback, "computed"))
     lines.append(("Debt owed when the lease ends", _lender_text(loan, fmt), "computed"))
+    if walkaway is not None:
+        lines.append(("If the tenant walks away", _walkaway_text(walkaway, fmt), "computed"))
     return tuple(lines)
 
 
 def loan_grid(loan: Loan, fmt: Fmt) -> Grid:
-    """The loan period by period: what ``lease schedule --debt`` shows."""
+    """The loan period by period: what ``lease schedule --debt`` shows (Sweep with a sweep)."""
+    swept = loan.terms.sweep is not None
     columns = (
         "Period",
         "Paid",
         "Drawn",
         "Interest",
         "Principal",
-        "Sweep",
+        *(("Sweep",) if swept else ()),
         "Balance",
         "CFADS",
         "DSCR",
@@ -522,7 +543,9 @@ def loan_grid(loan: Loan, fmt: Fmt) -> Grid:
         (
             period_text(p.start, p.end),
             str(p.paid),
-            *map(fmt.money, (p.drawn, p.interest, p.principal, p.swept, p.closing, p.cfads)),
+            *map(fmt.money, (p.drawn, p.interest, p.principal)),
+            *((fmt.money(p.swept),) if swept else ()),
+            *map(fmt.money, (p.closing, p.cfads)),
             fmt.ratio(p.dscr) if p.dscr is not None else "",
         )
         for p in loan.periods
@@ -574,8 +597,9 @@ def credit_lines(c: CreditView, fmt: Fmt) -> tuple[Line, ...]:
         lines.append(
             (
                 "Tenant funding",
-                f"{fmt.money(cover.funding)} in {rounds} round{'s' if rounds != 1 else ''}"
-                + (f", the latest on {latest}" if latest else ""),
+                f"{fmt.money(cover.funding)}, raised on {latest}"
+                if rounds == 1
+                else f"{fmt.money(cover.funding)} in {rounds} rounds, the latest on {latest}",
                 "reported",
             )
         )
@@ -916,7 +940,7 @@ def breakeven(result: BreakevenResult, options: RenderOptions) -> Document:
     if b.lessee is not None:
         sections.append(Figures("Tenant: lease or buy", lessee_lines(b.lessee, fmt)))
     if b.loan is not None:
-        sections.append(Figures("Financing (lessor)", loan_lines(b.loan, fmt)))
+        sections.append(Figures("Financing (lessor)", loan_lines(b.loan, fmt, walkaway=b.walkaway)))
     if b.market is not None:
         sections.append(Figures("Against the market", market_lines(b.market, fmt)))
         if b.market.curve:

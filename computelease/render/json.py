@@ -403,7 +403,7 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
         "lessor": lessor,
         "lessee": lessee,
         "market": market,
-        "financing": loan(b.loan, deal) if b.loan is not None else None,
+        "financing": loan(b.loan, deal, b.walkaway) if b.loan is not None else None,
         "notes": list(b.missing),
     }
 
@@ -430,9 +430,22 @@ def debt_periods(x: Loan, deal: Deal) -> list[Json]:
     ]
 
 
-def loan(x: Loan, deal: Deal) -> Json:
+def loan(x: Loan, deal: Deal, walkaway: Loan | None = None) -> Json:
+    """The loan, its periods and equity flows; ``walkaway``: the lender's view of an early exit."""
     m = _Money(deal)
     f = x.terms
+    walked = None
+    if walkaway is not None:
+        walked = {
+            "lease_end": _day(walkaway.lease_end),
+            "outstanding_at_end": m(walkaway.outstanding_at_end),
+            "collateral": m(walkaway.collateral),
+            "collateral_cover": _num(walkaway.collateral_cover),
+            "lender_loss": m(walkaway.lender_loss),
+            "min_dscr": _num(walkaway.min_dscr),
+            "equity_npv": m(walkaway.equity_npv),
+            "equity_irr": _irr(walkaway.equity_irr),
+        }
     return {
         "debt": m(x.debt),
         "debt_share": _num(f.debt.fraction) if isinstance(f.debt, money.Percent) else None,
@@ -470,6 +483,7 @@ def loan(x: Loan, deal: Deal) -> Json:
             for f in x.equity_flows
         ],
         "periods": debt_periods(x, deal),
+        "walkaway": walked,
         "notes": list(x.notes),
     }
 
