@@ -386,6 +386,18 @@ def test_readme_breakeven_excerpt_is_real_output(lease: Callable[..., Run]) -> N
     assert out[start : start + len(lines)] == lines
 
 
+@pytest.mark.parametrize(("marker", "command"), [("financing", "breakeven"), ("credit", "calc")])
+def test_readme_financing_and_credit_excerpts_are_real_output(
+    lease: Callable[..., Run], marker: str, command: str
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(f"<!-- {marker}-excerpt:begin -->\n```\n", 1)[1]
+    lines = block.split("```", 1)[0].splitlines()
+    out = [line.rstrip() for line in lease(command, REFLECTION).stdout.splitlines()]
+    start = out.index(lines[0])
+    assert out[start : start + len(lines)] == lines
+
+
 def test_a_very_long_schedule_is_laid_out_as_plain_text(
     lease: Callable[..., Run], write: Callable[..., Path]
 ) -> None:
