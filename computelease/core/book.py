@@ -30,6 +30,8 @@ COMPARE_METRICS = (
     "price_per_kw_month",
     "irr_lessor",
 )
+#: Added when any deal compared finances its capacity.
+LOAN_COMPARE_METRICS = ("irr_equity", "min_dscr")
 
 
 @dataclass(frozen=True)
@@ -154,11 +156,12 @@ def compare(
     currency: str | None = None,
     fx: Mapping[str, Decimal] | None = None,
 ) -> DealComparison:
-    """One column per deal, one row per metric of :data:`COMPARE_METRICS`."""
+    """One column per deal, one row per metric of :data:`COMPARE_METRICS` (and the loan's)."""
     fx = dict(fx or {})
     target, columns = sides(analyses, currency, fx)
     rows = []
-    for key in COMPARE_METRICS:
+    financed = any(s.analysis.breakeven.loan is not None for s in columns)
+    for key in (*COMPARE_METRICS, *(LOAN_COMPARE_METRICS if financed else ())):
         m = METRICS[key]
         rows.append((m, tuple(_convert(m.read(s.analysis), m, s, target) for s in columns)))
     return DealComparison(target, fx, columns, tuple(rows))

@@ -1144,10 +1144,20 @@ def compare(c: DealComparison, options: RenderOptions) -> Document:
             f"Committed value (remaining): what is still committed from "
             f"{remaining[0].analysis.as_of}, for the deals that started before it{which}"
         )
+    # One note per reason a figure is missing, naming the figures and deals it holds for.
+    missing: dict[str, tuple[list[str], list[str]]] = {}
     for m, readings in c.rows:
         for side, (value, why) in zip(c.sides, readings, strict=True):
             if value is None and why:
-                notes.append(f"{m.label} for {safe(side.id)}: {why}")
+                labels, ids = missing.setdefault(why, ([], []))
+                if m.label not in labels:
+                    labels.append(m.label)
+                if safe(side.id) not in ids:
+                    ids.append(safe(side.id))
+    notes += [
+        f"{', '.join(labels)} for {', '.join(ids)}: {why}"
+        for why, (labels, ids) in missing.items()
+    ]
     return Document(None, (), None, (grid,), tuple(notes), ())
 
 
