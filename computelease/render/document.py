@@ -1155,8 +1155,7 @@ def compare(c: DealComparison, options: RenderOptions) -> Document:
                 if safe(side.id) not in ids:
                     ids.append(safe(side.id))
     notes += [
-        f"{', '.join(labels)} for {', '.join(ids)}: {why}"
-        for why, (labels, ids) in missing.items()
+        f"{', '.join(labels)} for {', '.join(ids)}: {why}" for why, (labels, ids) in missing.items()
     ]
     return Document(None, (), None, (grid,), tuple(notes), ())
 
