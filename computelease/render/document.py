@@ -28,6 +28,7 @@ from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, DealReport
 from computelease.core.sensitivity import Axis, SensitivityGrid
 from computelease.core.units import Figure
+from computelease.core.valuation import Irr
 from computelease.core.whatif import ScenarioComparison
 from computelease.fields import Kind
 from computelease.models import Deal
@@ -324,8 +325,8 @@ def checks_grid(checks: Sequence[CheckResult], fmt: Fmt) -> Grid:
     )
 
 
-def irr_text(x: Lessor) -> str:
-    irr = x.irr
+def irr_text(irr: Irr) -> str:
+    """An IRR as people read it: the rate, the several roots, or n/a, with why when not one."""
     if irr.rate is not None:
         text = money.format_percent(irr.rate)
     elif irr.roots:
@@ -390,7 +391,7 @@ def breakeven_summary(b: Breakeven, fmt: Fmt) -> tuple[Line, ...]:
         lines.append(("Lessor payback (cash)", _payback_text(x, fmt), "computed"))
         if x.npv is not None:
             lines.append(("Lessor NPV", fmt.money(x.npv), "computed"))
-        lines.append(("Lessor IRR", irr_text(x), "computed"))
+        lines.append(("Lessor IRR", irr_text(x.irr), "computed"))
     if b.lessee is not None and b.lessee.cheaper is not None:
         lines.append(("Tenant: cheaper", _verdict(b.lessee, fmt), "computed"))
     if b.market is not None:
@@ -442,39 +443,21 @@ def _covenant_text(loan: Loan, fmt: Fmt) -> str:
     )
 
 
-def _lender_text(loan: Loan, fmt: Fmt) -> str:
+def _exposure_text(loan: Loan, fmt: Fmt, *, walked: bool) -> str:
+    """What is owed when the lease ends, against what the capacity is worth then."""
+    when = f"service ends {loan.last_day} with " if walked else ""
     if not loan.outstanding_at_end:
-        return f"nothing: repaid by {loan.periods[-1].paid if loan.periods else loan.maturity}"
+        repaid = loan.periods[-1].paid if loan.periods else loan.maturity
+        return f"{when}the loan repaid" if walked else f"nothing: repaid by {repaid}"
     text = (
-        f"{fmt.money(loan.outstanding_at_end)} on {loan.lease_end}, against "
-        f"{fmt.money(loan.collateral)} the capacity is worth then "
+        f"{when}{fmt.money(loan.outstanding_at_end)}"
+        + (" owed, against " if walked else f" on {loan.lease_end}, against ")
+        + f"{fmt.money(loan.collateral)} the capacity is worth then "
         f"(cover {fmt.ratio(loan.collateral_cover)})"
     )
     if loan.lender_loss:
-        text += f": the lender loses {fmt.money(loan.lender_loss)}"
-    return text
-
-
-def _equity_irr_text(loan: Loan) -> str:
-    irr = loan.equity_irr
-    if irr.rate is not None:
-        return money.format_percent(irr.rate)
-    if irr.roots:
-        return "several: " + ", ".join(money.format_percent(r) for r in irr.roots)
-    return f"n/a ({irr.note})" if irr.note else "n/a"
-
-
-def _walkaway_text(walked: Loan, fmt: Fmt) -> str:
-    if not walked.outstanding_at_end:
-        return f"service ends {walked.last_day} with the loan repaid"
-    text = (
-        f"service ends {walked.last_day} with {fmt.money(walked.outstanding_at_end)} owed, "
-        f"against {fmt.money(walked.collateral)} the capacity is worth then "
-        f"(cover {fmt.ratio(walked.collateral_cover)})"
-    )
-    if walked.lender_loss:
-        return text + f": the lender loses {fmt.money(walked.lender_loss)}"
-    return text + ": no loss to the lender"
+        return text + f": the lender loses {fmt.money(loan.lender_loss)}"
+    return text + (": no loss to the lender" if walked else "")
 
 
 def loan_lines(
@@ -510,7 +493,7 @@ def loan_lines(
     if full and f.min_dscr is not None:
         fee = fmt.money(loan.covenant_monthly) if loan.covenant_monthly is not None else "n/a"
         lines.append(("Monthly fee at the covenant", fee, "computed"))
-    lines.append(("Equity IRR (levered)", _equity_irr_text(loan), "computed"))
+    lines.append(("Equity IRR (levered)", irr_text(loan.equity_irr), "computed"))
     if loan.equity_npv is not None:
         lines.append(("Equity NPV", fmt.money(loan.equity_npv), "computed"))
     payback = (
@@ -519,9 +502,13 @@ def loan_lines(
         else "not within the term"
     )
     lines.append(("Equity payback (cash)", payback, "computed"))
-    lines.append(("Debt owed when the lease ends", _lender_text(loan, fmt), "computed"))
+    lines.append(
+        ("Debt owed when the lease ends", _exposure_text(loan, fmt, walked=False), "computed")
+    )
     if walkaway is not None:
-        lines.append(("If the tenant walks away", _walkaway_text(walkaway, fmt), "computed"))
+        lines.append(
+            ("If the tenant walks away", _exposure_text(walkaway, fmt, walked=True), "computed")
+        )
     return tuple(lines)
 
 
@@ -791,7 +778,7 @@ def lessor_lines(x: Lessor, fmt: Fmt) -> tuple[Line, ...]:
     lines.append(("Payback (cash)", _payback_text(x, fmt), "computed"))
     if x.npv is not None and x.rate is not None:
         lines.append((f"NPV at {money.format_percent(x.rate)}", fmt.money(x.npv), "computed"))
-    lines.append(("IRR (XIRR)", irr_text(x), "computed"))
+    lines.append(("IRR (XIRR)", irr_text(x.irr), "computed"))
     if x.breakeven_monthly is not None:
         lines.append(("Breakeven monthly payment", fmt.money(x.breakeven_monthly), "computed"))
     return tuple(lines)

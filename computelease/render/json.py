@@ -30,7 +30,7 @@ from computelease.core.schedule import Schedule
 from computelease.core.sensitivity import Axis, SensitivityGrid
 from computelease.core.totals import Bucket
 from computelease.core.units import Figure, UnitEconomics
-from computelease.core.valuation import IRR_TOLERANCE, Irr, Valuation
+from computelease.core.valuation import IRR_TOLERANCE, Flow, Irr, Valuation
 from computelease.core.whatif import ScenarioComparison
 from computelease.errors import Problem
 from computelease.models import Deal, Scenario
@@ -316,6 +316,13 @@ def _irr(irr: Irr) -> Json:
     }
 
 
+def _flows(flows: Sequence[Flow], m: _Money) -> list[Json]:
+    return [
+        {"date": _day(f.date), "kind": f.kind, "label": f.label, "amount": m(f.amount)}
+        for f in flows
+    ]
+
+
 def _breakeven(b: Breakeven, deal: Deal) -> Json:
     m = _Money(deal)
     lessor = lessee = market = None
@@ -360,10 +367,7 @@ def _breakeven(b: Breakeven, deal: Deal) -> Json:
             "npv": m(x.npv),
             "irr": _irr(x.irr),
             "breakeven_monthly": m(x.breakeven_monthly),
-            "flows": [
-                {"date": _day(f.date), "kind": f.kind, "label": f.label, "amount": m(f.amount)}
-                for f in x.flows
-            ],
+            "flows": _flows(x.flows, m),
             "notes": list(x.notes),
         }
     if b.lessee is not None:
@@ -478,10 +482,7 @@ def loan(x: Loan, deal: Deal, walkaway: Loan | None = None) -> Json:
         "equity_irr": _irr(x.equity_irr),
         "equity_payback_date": _day(x.equity_payback_date),
         "equity_payback_months": _num(x.equity_payback_months),
-        "equity_flows": [
-            {"date": _day(f.date), "kind": f.kind, "label": f.label, "amount": m(f.amount)}
-            for f in x.equity_flows
-        ],
+        "equity_flows": _flows(x.equity_flows, m),
         "periods": debt_periods(x, deal),
         "walkaway": walked,
         "notes": list(x.notes),
