@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from computelease import money, paths
+from computelease.core.breakeven import breakeven
 from computelease.core.reported import CheckResult, reported_checks
 from computelease.core.scenario import Applied, ScenarioError, apply
 from computelease.core.schedule import Schedule, build_schedule
@@ -94,7 +95,33 @@ def check(loaded: LoadedDeal) -> list[Problem]:
             )
         except DealInvalid as exc:
             problems.extend(exc.problems)
+    try:
+        problems.extend(_covenant(loaded, base))
+    except DealInvalid as exc:
+        problems.extend(exc.problems)
     return problems + list(_notes(loaded, base))
+
+
+def _covenant(loaded: LoadedDeal, base: Schedule) -> Iterator[Problem]:
+    """A warning for a loan whose coverage falls below its covenant, as the deal is written."""
+    deal = loaded.deal
+    lessor = deal.assumptions.lessor
+    terms = lessor.financing if lessor is not None else None
+    if terms is None or terms.min_dscr is None:
+        return
+    rate = deal.assumptions.discount_rate
+    loan = computing(loaded, lambda: breakeven(base, rate, deal.start).loan)
+    if loan is None or not loan.breaches:
+        return
+    (first, low), count = loan.breaches[0], len(loan.breaches)
+    yield loaded.problem(
+        ("assumptions", "lessor", "financing", "min_dscr"),
+        Codes.COVENANT_BREACH,
+        f"the loan's DSCR falls below the {money.round_to(terms.min_dscr, 2)}x covenant in "
+        f"{count} period{'s' if count > 1 else ''}, first on {first} "
+        f"({money.round_to(low, 2)}x); lowest {money.round_to(loan.min_dscr or low, 2)}x "
+        f"on {loan.min_dscr_date} (lease schedule --debt shows each period)",
+    )
 
 
 def _too_much_work(loaded: LoadedDeal, name: str, work: int) -> Problem:

@@ -120,6 +120,7 @@ class Codes:
     SKIPPED = Code("W001", "entry skipped: not a regular file")
     NO_SCENARIO = Code("W002", "deal skipped: it has no scenario of that name")
     NO_SOURCE = Code("W401", "reported figures without a source")
+    COVENANT_BREACH = Code("W402", "the loan's DSCR falls below its covenant")
     CAP_BINDS = Code("N401", "the cap cuts the scheduled total")
 
 

@@ -482,3 +482,21 @@ def test_reflection_as_a_lender_reads_it() -> None:
     crash = analyse(apply(d, d.scenarios["walks-into-a-crash"]).deal).breakeven.loan
     assert crash is not None
     assert crash.lender_loss == D("1835676779.97") - D("1204406308.20") == D("631270471.77")
+
+
+def test_lease_check_warns_of_a_covenant_breach_at_the_covenant(
+    lease: Any, write: Callable[..., Path]
+) -> None:
+    text = (Path(__file__).resolve().parent.parent / "deals" / "reflection.yaml").read_text(
+        encoding="utf-8"
+    )
+    # Reflection's loan covers 2.27x at its lowest; a 2.3x covenant is breached once in 2029.
+    path = write(text.replace("min_dscr: 1.25", "min_dscr: 2.3"))
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "min_dscr: 1.25" in t)
+    run: Run = lease("check", path)
+    assert run.exit_code == 0, run.stdout
+    assert f"deal.yaml:{line}:17: warning[W402]: the loan's DSCR falls below the 2.30x " in (
+        run.stdout
+    )
+    assert "lowest 2.27x on 2029-08-01" in run.stdout
+    assert lease("check", "--strict", path).exit_code == 1
