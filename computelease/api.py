@@ -241,7 +241,7 @@ def schedule(
 ) -> Result[ScheduleResult]:
     """Every payment of one deal with its present value; ``by`` sums them by period.
 
-    ``debt`` gives the lessor's loan month by month instead (the deal needs
+    ``debt`` gives the lessor's loan period by period instead (the deal needs
     ``assumptions.lessor.financing``).
     """
     if by not in (None, *get_args(Period)):
@@ -281,7 +281,7 @@ def breakeven(sources: Sources, settings: Settings | None = None) -> Result[Brea
 
 def _base(item: LoadedDeal, settings: Settings | None) -> Analysis:
     """The deal as written, analysed: every what-if is measured against it."""
-    return checks.computing(item, lambda: core_analysis.analyse(item.deal, settings))
+    return checks.computing(item, lambda: core_analysis.analyse(item.deal, settings, lender=False))
 
 
 def scenario(

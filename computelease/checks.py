@@ -120,7 +120,7 @@ def _covenant(loaded: LoadedDeal, base: Schedule) -> Iterator[Problem]:
         f"the loan's DSCR falls below the {money.round_to(terms.min_dscr, 2)}x covenant in "
         f"{count} period{'s' if count > 1 else ''}, first on {first} "
         f"({money.round_to(low, 2)}x); lowest {money.round_to(loan.min_dscr or low, 2)}x "
-        f"on {loan.min_dscr_date} (lease schedule --debt shows each period)",
+        f"on {loan.min_dscr_date} (the debt schedule shows each period)",
     )
 
 

@@ -212,7 +212,9 @@ OptionsFlag = Annotated[
 DebtFlag = Annotated[
     bool,
     typer.Option(
-        "--debt", metavar="", help="The lessor's loan month by month (needs its financing)."
+        "--debt",
+        metavar="",
+        help="The lessor's loan period by period (needs assumptions.lessor.financing).",
     ),
 ]
 NameOption = Annotated[
@@ -449,7 +451,9 @@ def sensitivity(
     Metrics: total, total_with_options, months, average_monthly, present_value,
     committed_value, npv_lessor, npv_lessor_walkaway, irr_lessor, payback_months,
     unrecovered_capex, lessor_end_value, pv_lease, lease_advantage, price_per_gpu_hour,
-    price_per_kw_month, overpay_market.
+    price_per_kw_month, overpay_market; with a loan irr_equity, npv_equity, min_dscr,
+    debt_at_end, lender_loss; with the tenant's credit credit_adjusted_value,
+    expected_value, expected_loss, funding_months.
     """
     from computelease import api, arguments
 

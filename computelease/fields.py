@@ -239,7 +239,14 @@ def _debt(value: Any) -> Decimal | money.Percent:
                 value, low=money.ZERO, high=money.ONE, low_inclusive=False, what="share of capex"
             )
         )
-    return money.parse_money(value, _DEAL_CURRENCY.get())
+    amount = money.parse_money(value, _DEAL_CURRENCY.get())
+    if not amount:
+        raise FieldError(
+            Codes.OUT_OF_RANGE,
+            "a debt of zero is no loan: give a share of capex or an amount above zero, "
+            "or leave financing out",
+        )
+    return amount
 
 
 def rate(
@@ -448,6 +455,7 @@ HoursBasisField = Annotated[HoursBasis, parser(choice("actual", "730"))]
 ServiceFrequencyField = Annotated[
     Literal["month", "quarter", "year"], parser(choice("month", "quarter", "year"))
 ]
+SecuredOnField = Annotated[Literal["it", "all"], parser(choice("it", "all"))]
 AmortisationField = Annotated[
     Amortisation, parser(choice("level", "straight-line", "sculpted", "bullet"))
 ]

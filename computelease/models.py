@@ -53,6 +53,7 @@ from computelease.fields import (
     Pue,
     ReportedMonths,
     ScenarioName,
+    SecuredOnField,
     ServiceFrequencyField,
     Share,
     ShortfallField,
@@ -277,11 +278,11 @@ class Power(_Model):
 
 
 class Financing(_Model):
-    """The lessor's debt: drawn with the capex, serviced monthly from the lease's cash.
+    """The lessor's debt: drawn with the capex, serviced from the lease's cash each period.
 
-    ``debt`` is a share of all capex (drawn as each part is spent) or an
-    amount (drawn in proportion to it); a sculpted loan may leave it out and
-    be sized by ``target_dscr`` alone.
+    ``debt`` is a share of the capex it is secured on (drawn as each part is
+    spent) or an amount (drawn in proportion to it); a sculpted loan may
+    leave it out and be sized by ``target_dscr`` alone.
     """
 
     debt: DebtAmount | None = None
@@ -301,6 +302,9 @@ class Financing(_Model):
     fee: Share | None = None
     #: The share of cash left after debt service that prepays the loan.
     sweep: Share | None = None
+    #: What the loan finances and is secured on: the IT (the GPUs and their systems), or
+    #: all the capex (the building too).
+    secured_on: SecuredOnField = "it"
 
 
 class LessorAssumptions(_Model):

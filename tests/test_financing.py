@@ -337,6 +337,7 @@ def test_committed_flows_add_up_to_the_committed_value() -> None:
         ({**LEVEL, "target_dscr": "1.3"}, "target_dscr", Codes.NEEDS_INPUT),
         ({**LEVEL, "debt": "0%"}, "debt", Codes.OUT_OF_RANGE),
         ({**LEVEL, "debt": "120%"}, "debt", Codes.OUT_OF_RANGE),
+        ({**LEVEL, "debt": "$0"}, "debt", Codes.OUT_OF_RANGE),
         ({**LEVEL, "tenor_months": "361"}, "tenor_months", Codes.OUT_OF_RANGE),
         ({**LEVEL, "amortisation": "balloon"}, "amortisation", Codes.BAD_CHOICE),
         ({**LEVEL, "min_dscr": "0"}, "min_dscr", Codes.OUT_OF_RANGE),
@@ -422,10 +423,15 @@ def test_a_quarterly_contract_services_its_debt_quarterly() -> None:
         payment,
     )
     assert first.dscr == (D("3000000") / payment).quantize(D("0.0001"))
-    # Serviced monthly instead, two months in three have no receipt to pay from.
+    # Serviced monthly instead, each month counts its days' share of the quarter's fee (the
+    # cash held for it): January 31 of the first quarter's 90 days.
     monthly = loan_of(deal({**LEVEL, "every": "month"}, payments=quarterly))
-    assert len(monthly.periods) == 36 and monthly.min_dscr == 0
-    assert len(monthly.breaches) == 24
+    assert len(monthly.periods) == 36 and monthly.breaches == ()
+    assert [p.cfads for p in monthly.periods[:3]] == [
+        D("1033333.33"),
+        D("933333.33"),
+        D("1033333.34"),
+    ]
 
 
 DEALS = sorted((Path(__file__).resolve().parent.parent / "deals").glob("*.yaml"))
@@ -471,17 +477,32 @@ def test_reflection_as_a_lender_reads_it() -> None:
     assert payment == D("57932234.23")
     assert (loan.min_dscr, loan.min_dscr_date) == (D("2.2712"), date(2029, 8, 1))
     assert loan.covenant_monthly == D("90837136.96") and loan.breaches == ()
+    assert loan.covenant_share == D("0.6056")  # of the $150M fee
     # Notice on 2026-10-01 ends service on 2026-12-29: the debt then outstanding against what
     # the capacity is worth, re-let at the market.
     assert (walked.last_day, walked.outstanding_at_end) == (
         date(2026, 12, 29),
-        D("1835676779.97"),
+        D("1839414343.47"),
     )
-    assert walked.collateral == D("3199394935.96") and walked.lender_loss == 0
+    # The loan is secured on the GPUs: the building's value is the owner's, not the lender's.
+    lessor = analyse(apply(d, Scenario(terminate="earliest")).deal).breakeven.lessor
+    assert lessor is not None
+    assert walked.collateral == lessor.end_value.it_value == D("2593013818.40")
+    assert walked.collateral < lessor.end_value.value and walked.lender_loss == 0
+    # December is served to the 29th: 29/31 of the month's payment, the rest owed at the end.
+    last = walked.periods[-1]
+    assert (last.end, last.tested) == (date(2026, 12, 29), D("54194670.73"))
+    assert last.tested == (payment * 29 / 31).quantize(D("0.01"))
     # The same walkaway into a crashed market leaves the lender short.
     crash = analyse(apply(d, d.scenarios["walks-into-a-crash"]).deal).breakeven.loan
     assert crash is not None
-    assert crash.lender_loss == D("1835676779.97") - D("1204406308.20") == D("631270471.77")
+    assert crash.lender_loss == D("1839414343.47") - D("598025190.64") == D("1241389152.83")
+    # Secured on all the capex, the building's value stands behind the loan too.
+    everything = analyse(
+        apply(d, Scenario(set=(("assumptions.lessor.financing.secured_on", "all"),))).deal
+    ).breakeven
+    assert everything.loan is not None and everything.lessor is not None
+    assert everything.loan.collateral == everything.lessor.end_value.value
 
 
 def test_lease_check_warns_of_a_covenant_breach_at_the_covenant(
@@ -500,3 +521,33 @@ def test_lease_check_warns_of_a_covenant_breach_at_the_covenant(
     )
     assert "lowest 2.27x on 2029-08-01" in run.stdout
     assert lease("check", "--strict", path).exit_code == 1
+
+
+def test_valued_after_the_term_the_tenant_has_nothing_left_to_default_on() -> None:
+    d = credit_deal(default_probability="10%", recovery="40%")
+    c = analyse(d, Settings(as_of=date(2030, 1, 1))).credit
+    assert c is not None and c.survival_to_end == 1
+    assert c.expected_loss == 0 and c.expected_total == D("36000000.00")
+
+
+def test_funding_raised_after_it_runs_out_is_counted_apart() -> None:
+    funding = [
+        {"amount": "$5M", "date": "2025-06-01", "source": "seed"},
+        {"amount": "$7.5M", "date": "2026-09-15", "source": "series A"},
+    ]
+    c = analyse(deal(assumptions={"lessee_funding": funding})).credit
+    assert c is not None and c.coverage is not None
+    cover = c.coverage
+    assert (cover.payments_covered, cover.runs_out) == (5, date(2026, 6, 1))
+    assert (cover.later, cover.payments_covered_by_all) == (D("7500000"), 12)
+
+
+def test_a_lease_ending_inside_a_period_owes_its_part_of_the_payment() -> None:
+    # Ten days of December: the tenth part of interest and payment, tested alike.
+    loan = loan_of(deal({**LEVEL, "tenor_months": "48"}, months=None, end="2028-12-10"))
+    last = loan.periods[-1]
+    assert (last.start, last.end) == (date(2028, 12, 1), date(2028, 12, 10))
+    full = loan.periods[-2].service
+    assert last.service == (full * 10 / 31).quantize(D("0.01"))
+    assert last.dscr is not None and last.dscr > D("2.5") and loan.breaches == ()
+    assert loan.outstanding_at_end == last.closing > 0

@@ -206,8 +206,13 @@ def lender_view(deal: Deal, b: Breakeven, rate: Decimal | None, as_of: date) -> 
 
 
 @money.exact
-def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
-    """Schedules, totals, present values, committed value, unit economics and breakeven."""
+def analyse(deal: Deal, settings: Settings | None = None, *, lender: bool = True) -> Analysis:
+    """Schedules, totals, present values, committed value, unit economics and breakeven.
+
+    ``lender=False`` leaves out the lender's view of a walkaway (a second
+    analysis of the lessor), for callers that read only figures of the deal
+    itself: a sensitivity grid's cells, a scenario's metrics.
+    """
     settings = settings or Settings()
     rate, source = discount_rate(deal, settings)
     as_of = valuation_date(deal, settings)
@@ -215,6 +220,7 @@ def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
     options = (
         view(build_schedule(deal, with_options=True), rate, as_of) if deal.has_options else None
     )
+    figures = breakeven(base.schedule, rate, as_of)
     notes = []
     if rate is None:
         notes.append(
@@ -230,7 +236,7 @@ def analyse(deal: Deal, settings: Settings | None = None) -> Analysis:
         with_options=options,
         commitment=commitment(base.schedule, as_of),
         units=unit_economics(deal, base.totals),
-        breakeven=lender_view(deal, breakeven(base.schedule, rate, as_of), rate, as_of),
+        breakeven=lender_view(deal, figures, rate, as_of) if lender else figures,
         notes=tuple(notes),
         conventions=conventions(
             deal, rate=rate, as_of=as_of, parts=frozenset({"units", "commitment", "breakeven"})
@@ -290,7 +296,7 @@ def check_debt(deal: Deal, *, by: str | None, with_options: bool) -> None:
     if by is not None or with_options:
         raise RequestError(
             Codes.BAD_SETTING,
-            "the debt schedule is monthly, on the base schedule: leave out "
+            "the debt schedule is by service period, on the base schedule: leave out "
             + ("by" if by is not None else "with_options"),
         )
 
@@ -409,21 +415,26 @@ def conventions(
 
 
 FINANCING_CONVENTION: Final = (
-    "Financing: debt drawn with the capex (a share of each part, or an amount in proportion), "
-    "fees paid by equity when drawn; interest at the annual rate x months / 12 on the balance "
-    "(30/360; a floating rate's base held flat; a draw during a period accrues by actual days; "
-    "draws before the start capitalised, compounded monthly), paid with principal on the day "
-    "after each service period (as the deal bills, or every) from the start; all draws mature "
-    "together. Level: each draw's annuity to maturity, rounded to the cent; sculpted: each "
-    "period's CFADS / target DSCR, the debt being what that service repays at the loan's rate "
-    "(less if debt caps it, every payment scaled alike), interest it does not cover "
-    "capitalised; the last period takes the rounding. CFADS: the receipts for the service of "
-    "each period (a prepayment on its date) less its running costs; DSCR = CFADS / debt "
-    "service, a bullet's repayment left out. A sweep prepays from the cash left after debt "
-    "service, scheduled payments unchanged. Debt still owed when the lease ends is repaid from "
-    "the capacity's value at the end; the lender loses what that value does not cover. The "
-    "walkaway is the tenant's notice on the first day allowed. Equity: the lessor's flows plus "
-    "draws, less fees and debt service; its NPV at the deal's rate, its payback on cash."
+    "Financing: debt drawn with the capex it is secured on (the IT unless secured_on: all; a "
+    "share of each part, or an amount in proportion), fees paid by equity when drawn; "
+    "interest at the annual rate x months / 12 on the balance (30/360; a floating rate's base "
+    "held flat; a draw during a period accrues by actual days; draws before the start "
+    "capitalised, compounded monthly), paid with principal on the day after each service "
+    "period (as the deal bills, or every) from the start; all draws mature together. Level: "
+    "each draw's annuity to maturity, rounded to the cent; sculpted: each period's CFADS / "
+    "target DSCR, the debt being what that service repays at the loan's rate (less if debt "
+    "caps it, every payment scaled alike), interest it does not cover capitalised; the last "
+    "period takes the rounding; a part period at the lease's end owes its part of the "
+    "payment. CFADS: the receipts for the service of each period (split by days when one pays "
+    "for several; a prepayment on its date) less its running costs; DSCR = CFADS / the "
+    "regular debt service (a bullet's balance or what a part period leaves is refinanced or "
+    "met from the collateral). The fee at the covenant scales every payment of the contract "
+    "alike. A sweep prepays from the cash left after debt service, scheduled payments "
+    "unchanged. Debt still owed when the lease ends is repaid from the collateral's value at "
+    "the end (the IT's re-let value, or with the building's); the lender loses what it does "
+    "not cover. The walkaway is the tenant's notice on the first day allowed. Equity: the "
+    "lessor's flows plus draws, less fees and debt service; its NPV at the deal's rate, its "
+    "payback on cash."
 )
 CREDIT_CONVENTION: Final = (
     "Credit: the credit-adjusted value discounts at the discount rate plus the spread; with a "

@@ -30,6 +30,7 @@ from typing import Literal
 from computelease import dates, money
 from computelease.core import capacity
 from computelease.core.costs import (
+    Capex,
     CostStack,
     Residual,
     YearLine,
@@ -66,6 +67,8 @@ class Lessor:
     opex_parts: tuple[tuple[str, Decimal], ...]
     residual: Decimal
     end_value: Residual
+    #: Each part of the capex: IT or facility, by tranche and date.
+    capex_items: tuple[Capex, ...]
     years: tuple[YearLine, ...]
     rate: Decimal | None
     flows: tuple[Flow, ...]
@@ -128,7 +131,7 @@ class Breakeven:
     missing: tuple[str, ...]
     #: The lessor's loan and levered returns, when the deal gives its financing.
     loan: Loan | None = None
-    #: The same loan if the tenant walks away at the first chance (see analysis.walkaway_loan).
+    #: The same loan if the tenant walks away at the first chance (see analysis.lender_view).
     walkaway: Loan | None = None
 
 
@@ -168,7 +171,9 @@ def breakeven(schedule: Schedule, rate: Decimal | None, as_of: date | None = Non
     loan = None
     terms = a.lessor.financing if a.lessor is not None else None
     if lessor is not None and terms is not None:
-        loan = finance(schedule, terms, lessor.flows, lessor.residual, rate, as_of)
+        loan = finance(
+            schedule, terms, lessor.flows, lessor.capex_items, lessor.end_value, rate, as_of
+        )
     return Breakeven(lessor, lessee, market, tuple(missing), loan)
 
 
@@ -240,6 +245,7 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
         opex_parts=stack.parts,
         residual=end_value.value,
         end_value=end_value,
+        capex_items=stack.capex,
         years=_years(schedule, receipts, stack),
         rate=rate,
         flows=tuple(flows),

@@ -15,8 +15,9 @@ Closed forms, no simulation:
   :mod:`computelease.core.commitment`) the same way.
 - Funding coverage: the tenant's rounds (``lessee_funding``), each available
   from its date, against the schedule's payments in date order: the first
-  payment they cannot meet in full is when the funding runs out. It assumes
-  all of it goes to this lease, so it is the most the funding could cover.
+  payment they cannot meet in full is when the funding runs out (rounds that
+  arrive later are counted apart). It assumes all of it goes to this lease,
+  so it is the most the funding could cover.
 
 Spread and default probability are two ways of pricing one risk: given
 both, the spread values the contract and the probability weighs it, and
@@ -50,6 +51,10 @@ class Coverage:
     #: The first payment the funding cannot meet in full, and what it falls short by there.
     runs_out: date | None
     short_by: Decimal
+    #: Rounds that arrive after it runs out, and the payments all the funding would meet
+    #: had it all been there from the start.
+    later: Decimal
+    payments_covered_by_all: int
     #: The contract's total and committed value as shares of the funding.
     total_share: Decimal | None
     committed_share: Decimal | None
@@ -116,7 +121,9 @@ def credit(schedule: Schedule, rate: Decimal | None, as_of: date) -> CreditView:
         loss = money.round_money(sum((a * (1 - w) for _, a, w in weights), money.ZERO), ccy)
         committed = [(day, amount * kept(day)) for day, amount in committed_flows(schedule, as_of)]
         expected_committed = money.round_money(sum((a for _, a in committed), money.ZERO), ccy)
-        survival_end = money.round_to(survival.factor(dates.next_day(deal.term_end)), 6)
+        end = dates.next_day(deal.term_end)
+        # Valued after the term, nothing is left to default on.
+        survival_end = money.round_to(survival.factor(end), 6) if end > as_of else money.ONE
         if rate is not None:
             disc = Discounter(rate, as_of)
             expected_pv = money.round_money(
@@ -165,6 +172,16 @@ def _coverage(schedule: Schedule, as_of: date) -> Coverage:
             break
         paid += r.amount
         met += 1
+    later = sum(
+        (f.amount for f in rounds if runs_out is not None and f.date > runs_out), money.ZERO
+    )
+    by_all = 0
+    spent = money.ZERO
+    for r in payments:
+        if spent + r.amount > funding:
+            break
+        spent += r.amount
+        by_all += 1
     months = _months_covered(schedule, met, short_by)
     total = schedule.total
     committed = commitment(schedule, as_of).committed_value
@@ -176,6 +193,8 @@ def _coverage(schedule: Schedule, as_of: date) -> Coverage:
         months_covered=months,
         runs_out=runs_out,
         short_by=short_by,
+        later=later,
+        payments_covered_by_all=by_all,
         total_share=money.round_to(total / funding, 4) if funding else None,
         committed_share=money.round_to(committed / funding, 4) if funding else None,
     )

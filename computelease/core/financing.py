@@ -2,9 +2,11 @@
 
 Conventions, stated in every report that shows a loan:
 
-- Draws: ``debt`` as a share of capex is drawn with each capex flow on its
-  date; an amount is drawn in proportion to the capex. An upfront ``fee`` is
-  a share of each draw, paid by equity when drawn.
+- Draws: the loan finances and is secured on the IT (``secured_on: all``:
+  the building too). ``debt`` as a share of that capex is drawn with each
+  part on its date; an amount is drawn in proportion to it. Capex after the
+  lease ends or the loan matures is equity's. An upfront ``fee`` is a share
+  of each draw, paid by equity when drawn.
 - Periods: the deal's own grid from ``start``, a month, a quarter or a year
   long (``every``; by default as the deal's first base stream bills, so a
   quarterly contract services its debt quarterly). Debt service (interest
@@ -25,17 +27,21 @@ Conventions, stated in every report that shows a loan:
   every period's service is scaled down alike; interest not covered is
   capitalised. The last period takes whatever rounding left.
 - CFADS: the period's lease receipts (each payment in the period it pays
-  for; a prepayment or single payment on its date) less its running costs.
-  DSCR = CFADS / debt service, for periods with debt service; a bullet's
-  repayment at maturity is left out (refinanced or met from the collateral,
-  as lenders test it).
+  for, split by days when it pays for several; a prepayment or single
+  payment on its date) less its running costs.
+  DSCR = CFADS / debt service, for periods with debt service; what falls
+  due at maturity beyond the regular service (a bullet's balance, the rest of
+  a part period's) is left out, refinanced or met from the collateral, as
+  lenders test it. A part period at the lease's end owes its part of the
+  regular payment; the rest is owed when the lease ends.
 - Sweep: a share of what CFADS leaves after debt service prepays the loan in
   the same period; scheduled repayments stay as they were, so the loan ends
   sooner (inverse order of maturity).
 - The lease's end: a loan still outstanding when the lease ends (a term
-  shorter than the tenor, a walkaway) is repaid from the capacity's value at
-  the end, the collateral; what that value does not cover is the lender's
-  loss (the loan is secured by the GPUs and the contract alone).
+  shorter than the tenor, a walkaway) is repaid from the collateral's value
+  at the end (the IT re-let, or with the building's value for ``all``); what
+  that value does not cover is the lender's loss (the loan is secured on the
+  assets and the contract alone).
 """
 
 from __future__ import annotations
@@ -46,9 +52,9 @@ from datetime import date
 from decimal import Decimal
 
 from computelease import dates, money
+from computelease.core.costs import Capex, Residual
 from computelease.core.schedule import Period, Schedule, periods
 from computelease.core.valuation import Discounter, Flow, Irr, cash_payback, xirr
-from computelease.fields import Timing
 from computelease.models import STEP_MONTHS, Deal, Financing
 
 #: Months in a year, for the monthly rate of a 30/360 loan.
@@ -90,7 +96,7 @@ class Loan:
     terms: Financing
     #: The annual interest rate: fixed, or base rate plus spread.
     rate: Decimal
-    #: All the capex the debt is drawn with, and the debt.
+    #: The capex the debt is drawn with (the IT, or all of it), and the debt.
     capex: Decimal
     debt: Decimal
     draws: tuple[tuple[date, Decimal], ...]
@@ -116,11 +122,15 @@ class Loan:
     collateral_cover: Decimal | None
     equity_flows: tuple[Flow, ...]
     equity: Decimal
+    #: The rate equity's NPV is at: the deal's (unlevered) discount rate.
+    discount_rate: Decimal | None
     equity_npv: Decimal | None
     equity_irr: Irr
     equity_payback_date: date | None
     equity_payback_months: Decimal | None
-    #: The fee a month, on the deal's grid, at which the lowest DSCR equals the covenant.
+    #: The contract's payments scaled alike until the lowest DSCR is the covenant: the
+    #: scale, and the average fee a month it comes to.
+    covenant_share: Decimal | None
     covenant_monthly: Decimal | None
     notes: tuple[str, ...]
 
@@ -150,28 +160,30 @@ def finance(
     schedule: Schedule,
     f: Financing,
     unlevered: Sequence[Flow],
-    collateral: Decimal,
+    items: Sequence[Capex],
+    end_value: Residual,
     rate: Decimal | None,
     as_of: date,
 ) -> Loan:
     """The loan ``f`` against the lessor's ``unlevered`` flows (capex, receipts, costs, residual).
 
-    ``collateral`` is the capacity's value at the end of the lease (the
-    residual); ``rate`` values the equity's flows from ``as_of``.
+    ``items`` is the capex by kind, and ``end_value`` what the capacity is
+    worth when the lease ends: the loan is drawn with, and secured on, the IT
+    (or all of it, ``secured_on: all``). ``rate`` values the equity's flows
+    from ``as_of``.
     """
     deal = schedule.deal
     ccy = deal.ccy
     annual = loan_rate(f)
     notes: list[str] = []
-    # Capex after the lease (a tranche that arrives after a walkaway) has no lease to be
-    # serviced from: equity pays for it, and the debt is drawn with the rest.
     step = service_months(deal, f)
     grid = list(periods(deal.start, deal.term_end, step, "advance"))
     cfads = _cfads(schedule, unlevered, grid)
     run = _Run(deal, f, annual, step, grid, cfads)
     # Capex after the lease (a tranche that arrives after a walkaway) or after the loan
     # matures has no lease or loan left to fund it: equity pays for it.
-    spent = [x for x in unlevered if x.kind == "capex"]
+    secured = [c for c in items if f.secured_on == "all" or c.kind == "it"]
+    spent = [Flow(c.date, -c.amount, c.kind, "capex") for c in secured]
     first = min((x.date for x in spent), default=deal.start)
     until = min(deal.term_end, run.maturity_after(first) - dates.ONE_DAY)
     capex = [x for x in spent if x.date <= until]
@@ -208,6 +220,7 @@ def finance(
     last = loan[-1] if loan else None
     lease_end = dates.next_day(deal.term_end)
     outstanding = last.closing if last is not None else money.ZERO
+    collateral = end_value.value if f.secured_on == "all" else end_value.it_value
     repaid = min(outstanding, max(collateral, money.ZERO))
     lender_loss = outstanding - repaid
     if outstanding and run.maturity_index >= len(grid):
@@ -248,9 +261,13 @@ def finance(
         for p in served
         if covenant is not None and p.dscr is not None and p.dscr < covenant
     )
-    covenant_monthly = None
+    covenant_share = covenant_monthly = None
     if covenant is not None:
-        covenant_monthly = _covenant_fee(run, draws, covenant, schedule, notes)
+        covenant_share = _covenant_fee(run, draws, covenant, schedule, notes)
+        months = dates.month_span(deal.start, deal.term_end).months
+        if covenant_share is not None and months:
+            covenant_monthly = money.round_money(covenant_share * schedule.total / months, ccy)
+            covenant_share = money.round_to(covenant_share, 4)
     else:
         notes.append("no covenant to test: give min_dscr")
     interest = sum((p.interest for p in loan), money.ZERO)
@@ -277,11 +294,15 @@ def finance(
         lender_loss=lender_loss,
         collateral_cover=money.round_to(collateral / outstanding, 4) if outstanding else None,
         equity_flows=tuple(equity_flows),
-        equity=total_capex - debt + sum((-x.amount for x in fees), money.ZERO),
+        equity=sum((c.amount for c in items), money.ZERO)
+        - debt
+        + sum((-x.amount for x in fees), money.ZERO),
+        discount_rate=rate,
         equity_npv=equity_npv,
         equity_irr=xirr(equity_flows),
         equity_payback_date=payback.on,
         equity_payback_months=payback.months,
+        covenant_share=covenant_share,
         covenant_monthly=covenant_monthly,
         notes=tuple(notes),
     )
@@ -346,12 +367,30 @@ def _cfads(schedule: Schedule, unlevered: Sequence[Flow], grid: Sequence[Period]
         k = lo - 1
         return k if k >= 0 and day <= grid[k].end else None
 
+    ccy = schedule.ccy
     for r in schedule.rows:
         if not r.amount:
             continue
-        k = index(r.period_start if r.period_start is not None else r.date)
-        if k is not None:
+        first, last = r.period_start, r.period_end
+        k = index(first if first is not None else r.date)
+        if k is None:
+            continue
+        if first is None or last is None or last <= grid[k].end:
             out[k] += r.amount
+            continue
+        # A payment for several service periods (a quarter's fee, debt serviced monthly)
+        # counts in each by its days: the cash is held for them.
+        days = dates.days_inclusive(first, last)
+        left = r.amount
+        while k < len(grid) and grid[k].start <= last:
+            if last <= grid[k].end or k == len(grid) - 1:
+                out[k] += left
+                break
+            covered = dates.days_inclusive(max(first, grid[k].start), grid[k].end)
+            part = money.round_money(r.amount * covered / days, ccy)
+            out[k] += part
+            left -= part
+            k += 1
     for x in unlevered:
         if x.kind == "opex":
             k = index(x.date)
@@ -521,21 +560,26 @@ class _Run:
             accrued = money.round_money((balance + whole) * i * fraction, ccy)
             interest = accrued + sum((d.stub for d in new), money.ZERO)
             owed = balance + drawn
+            # A part period (the lease ending inside it) owes its part of the payment.
+            part = p.fraction is not None
             if f.amortisation == "level":
-                principal = payment - accrued
+                due = money.round_money(payment * fraction, ccy) if part else payment
+                scheduled = due - accrued
             elif f.amortisation == "straight-line":
-                principal = share
+                scheduled = money.round_money(share * fraction, ccy) if part else share
             elif f.amortisation == "sculpted":
-                principal = self.service[k] - interest
+                scheduled = self.service[k] - interest
             else:
-                principal = money.ZERO
+                scheduled = money.ZERO
             final = k == self.maturity_index or (f.amortisation == "sculpted" and k == sculpt_end)
-            principal = owed if final else min(principal, owed)
+            regular = min(scheduled, owed)
+            principal = owed if final else regular
             cash = self.cfads[k]
             service = interest + principal
-            # A bullet's repayment at maturity is refinanced or met from the collateral, as
-            # lenders count it: its coverage is tested on the interest alone.
-            tested = interest if f.amortisation == "bullet" else service
+            # What falls due at maturity beyond the regular service (a bullet's balance, the
+            # rest of a part period's) is refinanced or met from the collateral, as lenders
+            # count it: coverage is tested on the regular service.
+            tested = interest + regular
             swept = money.ZERO
             if sweep and not final:
                 spare = cash - service
@@ -570,46 +614,40 @@ def _covenant_fee(
     schedule: Schedule,
     notes: list[str],
 ) -> Decimal | None:
-    """The monthly fee on the deal's grid at which the lowest DSCR is the covenant.
+    """The share of the contract's payments at which the lowest DSCR is the covenant.
 
-    A sculpted loan's service follows the cash, so its coverage is the
-    target whatever the fee: the covenant then binds the debt, not the fee.
-    With a sweep, on the loan without it (a sweep only lowers later service).
+    Every receipt is scaled alike (a prepayment, a ramp and the credits keep
+    their shape) and the running costs stay: the least scale that covers
+    each period's tested service at the covenant. A sculpted loan's service
+    follows the cash, so its coverage is the same at any fee: the covenant
+    then binds the debt, not the fee. With a sweep, on the loan without it (a
+    sweep only lowers later service).
     """
     f = run.f
     if f.amortisation == "sculpted":
         notes.append(
-            "a sculpted loan's coverage is its target at any fee: the covenant sizes the debt"
+            "a sculpted loan's service follows the cash, so its coverage is the same at any "
+            "fee: the covenant sizes the debt, not the fee"
         )
         return None
     plain = run.repay(draws, sweep=money.ZERO)
-    timing: Timing = next((s.timing for s in schedule.deal.payments if not s.option), "advance")
-    grid = run.grid
-    fee_share = [money.ZERO] * len(grid)
-    for g in periods(schedule.deal.start, schedule.deal.term_end, 1, timing):
-        # The fee for a month counts in the service period holding it, whenever it is paid
-        # (as receipts do).
-        fee_share[g.index // run.step] += g.fraction or money.ONE
-    opex = [c - r for c, r in zip(run.cfads, _receipts_by_period(schedule, grid), strict=True)]
-    index = {g.start: g.index for g in grid}
+    receipts = _cfads(schedule, (), run.grid)
+    index = {g.start: g.index for g in run.grid}
     need: Decimal | None = None
     for p in plain:
         if p.dscr is None or p.start < schedule.deal.start:
             continue
         k = index[p.start]
-        if not fee_share[k]:
+        costs = receipts[k] - run.cfads[k]
+        if receipts[k] <= 0:
             notes.append(
                 f"no fee meets the covenant: debt service falls due on {p.paid} with no fee "
-                "in its period"
+                "for its period"
             )
             return None
-        fee = (covenant * p.tested - opex[k]) / fee_share[k]
-        need = fee if need is None else max(need, fee)
+        scale = (covenant * p.tested + costs) / receipts[k]
+        need = scale if need is None else max(need, scale)
     if need is None:
         notes.append("no debt service during the lease: no fee is needed for the covenant")
         return None
-    return money.round_money(need, schedule.ccy)
-
-
-def _receipts_by_period(schedule: Schedule, grid: Sequence[Period]) -> list[Decimal]:
-    return _cfads(schedule, (), grid)
+    return need

@@ -128,7 +128,7 @@ def _walkaway(a: Analysis) -> Reading:
     if when is None:
         return contractual
     scenario = apply(a.deal, Scenario(terminate=when))
-    after = analyse(scenario.deal, Settings(as_of=a.as_of, rate=a.rate))
+    after = analyse(scenario.deal, Settings(as_of=a.as_of, rate=a.rate), lender=False)
     return _npv(after)
 
 
@@ -247,7 +247,11 @@ METRICS: dict[str, Metric] = {
             "min_dscr",
             "Lowest DSCR",
             "ratio",
-            _loan(lambda x: _money(x.min_dscr, "no debt service")),
+            _loan(
+                lambda x: (
+                    (x.min_dscr, None) if x.min_dscr is not None else (None, "no debt service")
+                )
+            ),
         ),
         Metric(
             "debt_at_end",

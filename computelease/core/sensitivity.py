@@ -176,10 +176,9 @@ def cell_work(deal: Deal, metric: Metric | None = None) -> int:
         months = dates.month_span(deal.start, deal.term_end).whole + 1
         costs = months * (MONTH_WORK + TRANCHE_MONTH_WORK * tranches)
         if lessor.financing is not None:
-            # The loan's months are cheap; its equity IRR, and the lender's view of a
-            # walkaway (the lessor analysed again over the short term a walkaway leaves),
-            # cost about a fixed part each (measured on deals/reflection.yaml: 8 ms).
-            costs += months * LOAN_MONTH_WORK + 2 * FIXED_WORK
+            # The loan's months are cheap; its equity IRR costs about a fixed part (a cell
+            # leaves out the lender's view of a walkaway).
+            costs += months * LOAN_MONTH_WORK + FIXED_WORK
         work += costs
     return work * (1 + (metric.extra_analyses if metric is not None else 0))
 
@@ -265,7 +264,7 @@ def _cell(base: Analysis, metric: Metric, fields: dict[str, Any]) -> tuple[Cell,
         work = cell_work(varied, metric)
         if work > MAX_GRID_WORK:
             return Cell(None, None), work
-        analysis = analyse(varied, settings_for(base, overrides))
+        analysis = analyse(varied, settings_for(base, overrides), lender=False)
     except ScenarioError as exc:
         return Cell(None, str(exc)), FIXED_WORK
     except FieldError as exc:

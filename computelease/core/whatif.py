@@ -111,7 +111,7 @@ def compare(
     """
     deal = base.deal
     applied = apply(deal, overrides)
-    scenario = analyse(applied.deal, settings_for(base, overrides))
+    scenario = analyse(applied.deal, settings_for(base, overrides), lender=False)
     rows = []
     for key in scenario_metrics(base):
         m = METRICS[key]

@@ -413,7 +413,7 @@ def _rate_text(loan: Loan) -> str:
 def _debt_text(loan: Loan, fmt: Fmt) -> str:
     f = loan.terms
     share = money.format_percent(loan.debt / loan.capex, 0) if loan.capex else "n/a"
-    how = f"{share} of capex"
+    how = f"{share} of {'the IT' if f.secured_on == 'it' else 'all'} capex"
     if f.amortisation == "sculpted":
         how += f", sized to a {fmt.ratio(f.target_dscr)} DSCR" + (
             "" if f.debt is None else " within the debt given"
@@ -491,11 +491,25 @@ def loan_lines(
     lines.append(("Lowest DSCR", low, "computed"))
     lines.append(("DSCR covenant", _covenant_text(loan, fmt), "assumed"))
     if full and f.min_dscr is not None:
-        fee = fmt.money(loan.covenant_monthly) if loan.covenant_monthly is not None else "n/a"
-        lines.append(("Monthly fee at the covenant", fee, "computed"))
-    lines.append(("Equity IRR (levered)", irr_text(loan.equity_irr), "computed"))
-    if loan.equity_npv is not None:
-        lines.append(("Equity NPV", fmt.money(loan.equity_npv), "computed"))
+        fee = "n/a"
+        if loan.covenant_monthly is not None and loan.covenant_share is not None:
+            fee = (
+                f"{fmt.money(loan.covenant_monthly)} a month on average, "
+                f"{money.format_percent(loan.covenant_share, 1)} of the contract's payments"
+            )
+        lines.append(("Fee at the covenant", fee, "computed"))
+    irr = irr_text(loan.equity_irr)
+    if loan.lender_loss:
+        irr += " (the lender's loss counted in it)"
+    lines.append(("Equity IRR (levered)", irr, "computed"))
+    if loan.equity_npv is not None and loan.discount_rate is not None:
+        lines.append(
+            (
+                f"Equity NPV at {money.format_percent(loan.discount_rate)}",
+                f"{fmt.money(loan.equity_npv)} (at the deal's rate, not a cost of equity)",
+                "computed",
+            )
+        )
     payback = (
         f"{loan.equity_payback_date} ({money.decimal_text(loan.equity_payback_months)} months)"
         if loan.equity_payback_date is not None and loan.equity_payback_months is not None
@@ -597,6 +611,11 @@ def credit_lines(c: CreditView, fmt: Fmt) -> tuple[Line, ...]:
                 f"{money.decimal_text(cover.months_covered)} months of fees: runs out at the "
                 f"payment of {cover.runs_out}, {fmt.money(cover.short_by)} short"
             )
+            if cover.later:
+                covers += (
+                    f"; {fmt.money(cover.later)} raised after that would, had it come in "
+                    f"time, have met {cover.payments_covered_by_all} payments in all"
+                )
         lines.append(("Funding covers", covers, "computed"))
         if cover.total_share is not None:
             shares = f"{money.format_percent(cover.total_share, 0)} (total)"
@@ -642,7 +661,10 @@ def deal_document(report: DealReport, options: RenderOptions) -> Document:
         sections.append(Figures("Breakeven", summary))
     if a.breakeven.loan is not None:
         sections.append(
-            Figures("Financing (lessor)", loan_lines(a.breakeven.loan, fmt, full=False))
+            Figures(
+                "Financing (lessor)",
+                loan_lines(a.breakeven.loan, fmt, full=False, walkaway=a.breakeven.walkaway),
+            )
         )
     if a.credit is not None:
         sections.append(Figures("Credit (tenant)", credit_lines(a.credit, fmt)))
