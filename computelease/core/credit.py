@@ -118,7 +118,8 @@ def credit(schedule: Schedule, rate: Decimal | None, as_of: date) -> CreditView:
 
         weights = [(day, amount, kept(day)) for day, amount in rows]
         expected_total = money.round_money(sum((a * w for _, a, w in weights), money.ZERO), ccy)
-        loss = money.round_money(sum((a * (1 - w) for _, a, w in weights), money.ZERO), ccy)
+        # Rounded once: what is expected and what is lost add up to the payments exactly.
+        loss = sum((a for _, a, _ in weights), money.ZERO) - expected_total
         committed = [(day, amount * kept(day)) for day, amount in committed_flows(schedule, as_of)]
         expected_committed = money.round_money(sum((a for _, a in committed), money.ZERO), ccy)
         end = dates.next_day(deal.term_end)
