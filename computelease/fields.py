@@ -239,12 +239,14 @@ def _debt(value: Any) -> Decimal | money.Percent:
                 value, low=money.ZERO, high=money.ONE, low_inclusive=False, what="share of capex"
             )
         )
-    amount = money.parse_money(value, _DEAL_CURRENCY.get())
-    if not amount:
+    code = _DEAL_CURRENCY.get()
+    amount = money.parse_money(value, code)
+    unit = money.CURRENCIES[code].quantum if code in money.CURRENCIES else money.ZERO
+    if amount < unit or not amount:
         raise FieldError(
             Codes.OUT_OF_RANGE,
-            "a debt of zero is no loan: give a share of capex or an amount above zero, "
-            "or leave financing out",
+            "a debt of less than one minor unit of the currency is no loan: give a share of "
+            "capex or an amount above zero, or leave financing out",
         )
     return amount
 

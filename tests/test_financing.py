@@ -109,8 +109,10 @@ def test_straight_line_and_bullet() -> None:
     assert straight.periods[0].interest == D("60000.00")
     assert straight.periods[1].interest == D("58333.33")
     bullet = loan_of(deal({**LEVEL, "amortisation": "bullet"}))
-    assert [p.principal for p in bullet.periods[:-1]] == [0] * 35
-    assert bullet.periods[-1].principal == D("12000000.00")
+    assert [p.principal for p in bullet.periods] == [0] * 36
+    # Due as the lease ends, the balance is met from the collateral, the $5M residual.
+    assert bullet.outstanding_at_end == bullet.periods[-1].closing == D("12000000.00")
+    assert bullet.lender_loss == D("7000000.00")
     assert bullet.interest == 36 * D("60000.00")
     # Its repayment at maturity is refinanced or met from the collateral: tested on interest.
     assert bullet.min_dscr == D("16.6667") and bullet.breaches == ()
@@ -197,9 +199,12 @@ def test_a_walkaway_leaves_the_lender_what_the_capacity_is_worth() -> None:
     assert loan.collateral_cover == (lessor.residual / D("20000000")).quantize(D("0.0001"))
     repaid = [f for f in loan.equity_flows if f.label == DEBT_AT_END]
     assert [(f.date, f.amount) for f in repaid] == [(date(2026, 6, 30), -lessor.residual)]
-    # The same loan over the full term is repaid at maturity: nothing is lost.
+    # Over the full term the bullet falls due as the lease ends: the $5M residual meets it.
     full = loan_of(d)
-    assert full.outstanding_at_end == full.lender_loss == 0
+    assert (full.outstanding_at_end, full.lender_loss) == (D("20000000.00"), D("15000000.00"))
+    # Maturing a year before the lease ends, the balloon is refinanced: equity pays it.
+    early = loan_of(deal({**LEVEL, "debt": "100%", "amortisation": "bullet", "tenor_months": "24"}))
+    assert early.periods[-1].principal == D("20000000.00") and early.outstanding_at_end == 0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -338,6 +343,7 @@ def test_committed_flows_add_up_to_the_committed_value() -> None:
         ({**LEVEL, "debt": "0%"}, "debt", Codes.OUT_OF_RANGE),
         ({**LEVEL, "debt": "120%"}, "debt", Codes.OUT_OF_RANGE),
         ({**LEVEL, "debt": "$0"}, "debt", Codes.OUT_OF_RANGE),
+        ({**LEVEL, "debt": "$0.001"}, "debt", Codes.OUT_OF_RANGE),
         ({**LEVEL, "tenor_months": "361"}, "tenor_months", Codes.OUT_OF_RANGE),
         ({**LEVEL, "amortisation": "balloon"}, "amortisation", Codes.BAD_CHOICE),
         ({**LEVEL, "min_dscr": "0"}, "min_dscr", Codes.OUT_OF_RANGE),
@@ -551,3 +557,24 @@ def test_a_lease_ending_inside_a_period_owes_its_part_of_the_payment() -> None:
     assert last.service == (full * 10 / 31).quantize(D("0.01"))
     assert last.dscr is not None and last.dscr > D("2.5") and loan.breaches == ()
     assert loan.outstanding_at_end == last.closing > 0
+
+
+def test_a_prepayment_counts_in_the_periods_it_is_credited_against() -> None:
+    # $12M prepaid at the start, credited against the first year's fees: the cash is held
+    # for them, so each month's CFADS is the gross $1M, not $0 after the credit.
+    d = deal(LEVEL, prepayments=[{"amount": "$12M", "credit": "front"}])
+    loan = loan_of(d)
+    assert {p.cfads for p in loan.periods} == {D("1000000.00")}
+    assert loan.breaches == ()
+    # Walked away from after three months, what no service used counts on its date.
+    walked = apply(
+        deal(
+            LEVEL,
+            prepayments=[{"amount": "$30M", "credit": "front"}],
+            termination={"notice_days": "90"},
+        ),
+        Scenario(terminate="earliest"),
+    ).deal
+    early = analyse(walked).breakeven.loan
+    assert early is not None and walked.term_end == date(2026, 3, 31)
+    assert [p.cfads for p in early.periods] == [D("28000000.00"), D("1000000.00"), D("1000000.00")]

@@ -27,8 +27,9 @@ Conventions, stated in every report that shows a loan:
   every period's service is scaled down alike; interest not covered is
   capitalised. The last period takes whatever rounding left.
 - CFADS: the period's lease receipts (each payment in the period it pays
-  for, split by days when it pays for several; a prepayment or single
-  payment on its date) less its running costs.
+  for, split by days when it pays for several; a prepayment in the periods
+  it is credited against, the cash held for them, and what no service uses
+  on its date; a single payment on its date) less its running costs.
   DSCR = CFADS / debt service, for periods with debt service; what falls
   due at maturity beyond the regular service (a bullet's balance, the rest of
   a part period's) is left out, refinanced or met from the collateral, as
@@ -38,10 +39,12 @@ Conventions, stated in every report that shows a loan:
   the same period; scheduled repayments stay as they were, so the loan ends
   sooner (inverse order of maturity).
 - The lease's end: a loan still outstanding when the lease ends (a term
-  shorter than the tenor, a walkaway) is repaid from the collateral's value
-  at the end (the IT re-let, or with the building's value for ``all``); what
-  that value does not cover is the lender's loss (the loan is secured on the
-  assets and the contract alone).
+  shorter than the tenor, a walkaway, a balance due at a maturity in the
+  lease's last period) is repaid from the collateral's value at the end (the
+  IT re-let, or with the building's for ``all``; a fixed residual counts as
+  the IT's); what that value does not cover is the lender's loss (the loan is
+  secured on the assets and the contract alone). A balloon due at a maturity
+  earlier in the lease is refinanced: equity pays it.
 """
 
 from __future__ import annotations
@@ -223,12 +226,14 @@ def finance(
     collateral = end_value.value if f.secured_on == "all" else end_value.it_value
     repaid = min(outstanding, max(collateral, money.ZERO))
     lender_loss = outstanding - repaid
-    if outstanding and run.maturity_index >= len(grid):
+    if outstanding:
         notes.append(
             money.Words(
-                "the loan runs past the lease: ",
+                "the loan runs past the lease: "
+                if run.maturity_index >= len(grid)
+                else "the loan matures as the lease ends: ",
                 money.Amount(outstanding, ccy),
-                " is still owed when the lease ends, repaid from the capacity's value then",
+                " is still owed then, repaid from the collateral's value",
             )
         )
     debt_flows = [
@@ -368,26 +373,35 @@ def _cfads(schedule: Schedule, unlevered: Sequence[Flow], grid: Sequence[Period]
         return k if k >= 0 and day <= grid[k].end else None
 
     ccy = schedule.ccy
+    # A prepayment counts in the periods it is credited against (the cash is held for
+    # them); the part no service uses, on its date.
+    prepaid = sum((r.amount for r in schedule.rows if r.kind == "prepayment"), money.ZERO)
+    credited = sum((r.credit for r in schedule.rows), money.ZERO)
+    unused = (prepaid - credited) / prepaid if prepaid else money.ZERO
     for r in schedule.rows:
-        if not r.amount:
+        if r.kind == "prepayment":
+            amount = money.round_money(r.amount * unused, ccy)
+        else:
+            amount = r.amount + r.credit
+        if not amount:
             continue
         first, last = r.period_start, r.period_end
         k = index(first if first is not None else r.date)
         if k is None:
             continue
         if first is None or last is None or last <= grid[k].end:
-            out[k] += r.amount
+            out[k] += amount
             continue
         # A payment for several service periods (a quarter's fee, debt serviced monthly)
         # counts in each by its days: the cash is held for them.
         days = dates.days_inclusive(first, last)
-        left = r.amount
+        left = amount
         while k < len(grid) and grid[k].start <= last:
             if last <= grid[k].end or k == len(grid) - 1:
                 out[k] += left
                 break
             covered = dates.days_inclusive(max(first, grid[k].start), grid[k].end)
-            part = money.round_money(r.amount * covered / days, ccy)
+            part = money.round_money(amount * covered / days, ccy)
             out[k] += part
             left -= part
             k += 1
@@ -573,7 +587,11 @@ class _Run:
                 scheduled = money.ZERO
             final = k == self.maturity_index or (f.amortisation == "sculpted" and k == sculpt_end)
             regular = min(scheduled, owed)
-            principal = owed if final else regular
+            # Maturing in the lease's last period, a balance beyond the regular service (a
+            # bullet's, a part period's rest) is settled when the lease ends, from the
+            # collateral, like any debt still owed then.
+            settled_at_end = final and k == len(grid) - 1 and (part or f.amortisation == "bullet")
+            principal = owed if final and not settled_at_end else regular
             cash = self.cfads[k]
             service = interest + principal
             # What falls due at maturity beyond the regular service (a bullet's balance, the
@@ -627,7 +645,7 @@ def _covenant_fee(
     if f.amortisation == "sculpted":
         notes.append(
             "a sculpted loan's service follows the cash, so its coverage is the same at any "
-            "fee: the covenant sizes the debt, not the fee"
+            "fee: target_dscr sizes the debt and the covenant tests it, whatever the fee"
         )
         return None
     plain = run.repay(draws, sweep=money.ZERO)

@@ -500,7 +500,7 @@ def loan_lines(
         lines.append(("Fee at the covenant", fee, "computed"))
     irr = irr_text(loan.equity_irr)
     if loan.lender_loss:
-        irr += " (the lender's loss counted in it)"
+        irr += f"; equity does not bear the lender's {fmt.money(loan.lender_loss)} loss"
     lines.append(("Equity IRR (levered)", irr, "computed"))
     if loan.equity_npv is not None and loan.discount_rate is not None:
         lines.append(
