@@ -41,6 +41,7 @@ from computelease.core.book import Book, DealComparison
 from computelease.core.metrics import METRICS, Metric
 from computelease.core.reported import reported_checks
 from computelease.core.reports import CalcReport, CheckRun, DealReport
+from computelease.core.risk import DEFAULT_PATHS, RiskReport
 from computelease.core.sensitivity import Axis, SensitivityGrid
 from computelease.core.whatif import ScenarioComparison
 from computelease.errors import (
@@ -67,6 +68,7 @@ __all__ = [
     "check",
     "compare",
     "load",
+    "risk",
     "scenario",
     "schedule",
     "sensitivity",
@@ -418,6 +420,69 @@ def book(
 ) -> Result[Book]:
     """A lessor's book: revenue by year across its deals, as scheduled and as committed."""
     return _across(core_book.book, sources, settings, currency, fx, lessor)
+
+
+def risk(
+    sources: Sources,
+    settings: Settings | None = None,
+    *,
+    paths: int = DEFAULT_PATHS,
+    seed: int = 0,
+    workers: int | None = None,
+    book: bool = False,
+    tornado: bool = True,
+) -> Result[RiskReport]:
+    """The deals' four risks as distributions: a seeded Monte Carlo on shared market paths.
+
+    Each deal's ``risk`` block (or the documented defaults) drives delivery,
+    counterparty, pricing and operations; ``book`` adds each lessor's deals
+    as one book. The same ``seed`` gives the same figures whatever ``workers`` is
+    (default: every core). numpy is imported only here.
+    """
+    refused = _refused(settings)
+    if refused:
+        return Result(None, tuple(refused))
+    loaded = load(sources)
+    problems = list(loaded.problems)
+    analyses = []
+    for item in loaded.deals:
+        with _collecting(problems, item.path):
+            analyses.append((item.path, _base(item, settings)))
+    value = None
+    if analyses:
+        from computelease.core import montecarlo
+
+        try:
+            value = montecarlo.simulate(
+                analyses,
+                paths=paths,
+                seed=seed,
+                by_lessor=book,
+                tornado=tornado,
+                mapper=_pool(workers),
+            )
+        except RequestError as exc:
+            problems.append(Problem(None, None, None, exc.code, exc.message))
+    elif not problems:
+        problems.append(Problem(None, None, None, Codes.NOTHING_TO_COMPARE, "no deal to simulate"))
+    return Result(value, tuple(problems), loaded.files)
+
+
+def _pool(workers: int | None) -> Any:
+    """Blocks of a simulation spread over ``workers`` processes (default: every core)."""
+    from computelease.core import montecarlo
+
+    count = workers or os.cpu_count() or 1
+
+    def mapper(fn: Any, jobs: Sequence[Any]) -> list[Any]:
+        if count < 2 or len(jobs) < 2:
+            return montecarlo.serial(fn, jobs)
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(count, len(jobs))) as pool:
+            return list(pool.map(fn, jobs))
+
+    return mapper
 
 
 def check(sources: Sources) -> CheckRun:

@@ -221,6 +221,22 @@ def positive(what: str, high: Decimal) -> Callable[[Any], Decimal]:
     return parse
 
 
+def number(high: Decimal, what: str) -> Callable[[Any], Decimal]:
+    """A plain number from 0 to ``high`` inclusive (months of delay, outages a year)."""
+
+    def parse(value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            raise FieldError(Codes.BAD_NUMBER, f"expected a number of {what}, got {value!r}")
+        number = money.parse_number(value) if isinstance(value, str) else Decimal(value)
+        if not number.is_finite() or not 0 <= number <= high:
+            raise FieldError(
+                Codes.OUT_OF_RANGE, f"{value} {what} is out of range: expected 0 to {high}"
+            )
+        return number
+
+    return parse
+
+
 def _money(value: Any) -> Decimal:
     return money.parse_money(value, _DEAL_CURRENCY.get())
 
@@ -439,6 +455,14 @@ DefaultProbability = Annotated[
     Decimal, parser(rate("0", "0.5", what="default probability")), Kind.RATE
 ]
 #: Power usage effectiveness: total facility power over IT power, 1 (none lost) to 3.
+#: A delivery delay in months, whole or not: up to ten years.
+DelayMonths = Annotated[Decimal, parser(number(Decimal(120), "months")), Kind.NUMBER]
+#: An annual volatility of the market price's logarithm: up to 200% a year.
+Volatility = Annotated[Decimal, parser(rate("0", "2", what="volatility")), Kind.RATE]
+#: Outages a year: up to one a day.
+OutageRate = Annotated[Decimal, parser(number(Decimal(365), "outages a year")), Kind.NUMBER]
+#: An outage's mean length in hours: up to a month.
+OutageHours = Annotated[Decimal, parser(positive("hours", Decimal(744))), Kind.NUMBER]
 Pue = Annotated[Decimal, parser(positive("PUE", Decimal(3))), Kind.NUMBER]
 
 Frequency = Literal["month", "quarter", "year", "once"]

@@ -12,6 +12,7 @@ documented in ``deals/README.md``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
@@ -32,6 +33,7 @@ from computelease.fields import (
     DefaultProbability,
     Delay,
     DelayField,
+    DelayMonths,
     DeliveredShare,
     DiscountRate,
     Dscr,
@@ -48,6 +50,8 @@ from computelease.fields import (
     Name,
     Notes,
     NoticeDays,
+    OutageHours,
+    OutageRate,
     PartyField,
     PowerMW,
     Pue,
@@ -67,6 +71,7 @@ from computelease.fields import (
     Url,
     Utilisation,
     Version,
+    Volatility,
     Years,
     currency_code,
     currency_scope,
@@ -402,6 +407,53 @@ class Sla(_Model):
     credit_cap: Share = Decimal(1)
 
 
+class DeliveryRisk(_Model):
+    """How late the capacity may come: a chance of a slip, and its length if it slips."""
+
+    #: The chance the delivery slips at all.
+    probability: Share | None = None
+    #: A slip's length in months: triangular from low through mode to high.
+    low_months: DelayMonths | None = None
+    mode_months: DelayMonths | None = None
+    high_months: DelayMonths | None = None
+
+
+class CounterpartyRisk(_Model):
+    """Whether the tenant keeps paying: a default hazard, and when it would walk away."""
+
+    default_probability: DefaultProbability | None = None
+    recovery: Share | None = None
+    #: A walkaway for reasons of its own (its roadmap or financing shifts), a year.
+    walk_probability: DefaultProbability | None = None
+    #: The rational walkaway: notice at the first chance once the market is cheaper
+    #: than the lease by this share.
+    walk_margin: Share | None = None
+    rational_walk: Flag | None = None
+
+
+class PricingRisk(_Model):
+    """How far the market price wanders from its curve: lognormal, the curve its median."""
+
+    volatility: Volatility | None = None
+
+
+class OperationsRisk(_Model):
+    """Outages of the capacity: how often, how long, and what each costs the lessor."""
+
+    outages_per_year: OutageRate | None = None
+    mean_hours: OutageHours | None = None
+    cost_per_outage: Money | None = None
+
+
+class Risk(_Model):
+    """The deal's four risks as distributions, for ``lease risk`` (defaults in core.risk)."""
+
+    delivery: DeliveryRisk = DeliveryRisk()
+    counterparty: CounterpartyRisk = CounterpartyRisk()
+    pricing: PricingRisk = PricingRisk()
+    operations: OperationsRisk = OperationsRisk()
+
+
 class Adjustment(_Model):
     """Payments for periods starting in a date range are multiplied by ``factor``.
 
@@ -500,6 +552,7 @@ class Deal(_Model):
     sla: Sla | None = None
     adjustments: tuple[Adjustment, ...] = ()
     scenarios: dict[ScenarioName, Scenario] = Field(default_factory=dict)
+    risk: Risk | None = None
     sources: tuple[Source, ...] = ()
 
     @model_validator(mode="wrap")
@@ -734,6 +787,8 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
         yield from inside(("adjustments", i, "until"), adj.until, "until")
     yield from _capacity_and_costs(deal, end)
     yield from _credit(deal, end)
+    if deal.risk is not None:
+        yield from _risk(deal.risk)
     for name, scenario in deal.scenarios.items():
         path: FieldPath = ("scenarios", name)
         if scenario.delivered is not None and deal.delivery is None:
@@ -935,6 +990,37 @@ def _credit(deal: Deal, end: date) -> Iterator[Issue]:
                 f"funding on {round_.date} is outside {earliest} to {end}: funding counts "
                 f"from at most {dates.SLACK_YEARS} years before the start to the end",
             )
+
+
+def _risk(risk: Risk) -> Iterator[Issue]:
+    """A slip's triangle runs low <= mode <= high, and walk settings that can be read."""
+    slip = risk.delivery
+    at: FieldPath = ("risk", "delivery")
+    given = [
+        (name, value)
+        for name, value in (
+            ("low_months", slip.low_months),
+            ("mode_months", slip.mode_months),
+            ("high_months", slip.high_months),
+        )
+        if value is not None
+    ]
+    for (a, low), (b, high) in itertools.pairwise(given):
+        if low > high:
+            yield (
+                (*at, b),
+                Codes.OUT_OF_RANGE,
+                f"{b} ({high}) is below {a} ({low}): a slip runs from low_months through "
+                "mode_months to high_months",
+            )
+    c = risk.counterparty
+    if c.rational_walk is False and c.walk_margin is not None:
+        yield (
+            ("risk", "counterparty", "walk_margin"),
+            Codes.NEEDS_INPUT,
+            "walk_margin is the rational walkaway's threshold, which rational_walk: false "
+            "turns off: leave one of them out",
+        )
 
 
 def _dates_near_the_term(deal: Deal, end: date) -> Iterator[Issue]:

@@ -385,6 +385,21 @@ def round_money(amount: Decimal, ccy: Currency) -> Decimal:
     return amount.quantize(ccy.quantum, rounding=ROUND_HALF_UP, context=CONTEXT)
 
 
+def to_float(value: Decimal) -> float:
+    """``value`` as a binary float, for the Monte Carlo of ``lease risk`` only.
+
+    A simulation trades exactness for speed across many paths, says so in its
+    report, and is checked against the exact figures; nothing contractual is
+    ever computed from what this returns.
+    """
+    return float(value)
+
+
+def from_float(value: float, places: int = 2) -> Decimal:
+    """A simulated figure back as a Decimal, rounded half-up to ``places`` for a report."""
+    return round_to(Decimal(repr(value)), places)
+
+
 def round_to(value: Decimal, places: int) -> Decimal:
     """Round a non-money figure (a fraction of a month, a factor) half-up to ``places``."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=CONTEXT)

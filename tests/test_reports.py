@@ -346,7 +346,16 @@ def test_no_color_and_force_color(lease: Callable[..., Run]) -> None:
 
 def test_every_format_renders_every_command() -> None:
     kinds = [name for name in vars(Renderer) if not name.startswith("_")]
-    assert kinds == ["calc", "schedule", "breakeven", "scenario", "sensitivity", "compare", "book"]
+    assert kinds == [
+        "calc",
+        "schedule",
+        "breakeven",
+        "scenario",
+        "sensitivity",
+        "compare",
+        "book",
+        "risk",
+    ]
     for fmt in OutputFormat:
         module = renderer(fmt)
         for kind in kinds:

@@ -415,8 +415,31 @@ def _relet(
     """Tranche ``t``'s GPUs re-let at the market from ``start`` to the end of their life.
 
     Net of their running costs, month by month; a month that would lose money
-    earns nothing (the operator idles it). Valued on the discounter's date. A
-    tranche with its own market price re-lets at the deal's market scaled to it.
+    earns nothing (the operator idles it). Valued on the discounter's date.
+    """
+    total = money.ZERO
+    for day, earned, costs in relet_months(
+        deal, lessor, t, capex_of, staff_share, market, start, life_end
+    ):
+        net = earned - costs
+        if net > 0:
+            total += net * disc.factor(day)
+    return total
+
+
+def relet_months(
+    deal: Deal,
+    lessor: LessorAssumptions,
+    t: InService,
+    capex_of: dict[tuple[str, str], Decimal],
+    staff_share: Decimal,
+    market: MarketCurve,
+    start: date,
+    life_end: date,
+) -> Iterator[tuple[date, Decimal, Decimal]]:
+    """Tranche ``t`` re-let from ``start``, month by month: first day, market pay, costs.
+
+    A tranche with its own market price re-lets at the deal's market scaled to it.
     """
     assert t.gpus is not None
     scale = t.market_gpu_hour / market.price(deal.start) if t.market_gpu_hour else money.ONE
@@ -424,7 +447,6 @@ def _relet(
     again = dataclasses.replace(t, first=start, last=life_end)
     first_month = dates.month_span(deal.start, start).whole
     share = staff_share if not t.dropped else _alone(deal, t)
-    total = money.ZERO
     for p in periods(start, life_end, 1, "advance"):
         after = dates.next_day(p.end)
         earned = t.gpus * 24 * market.area(p.start, after) * scale
@@ -434,10 +456,53 @@ def _relet(
             ).values(),
             money.ZERO,
         )
-        net = earned - costs
-        if net > 0:
-            total += net * disc.factor(p.start)
-    return total
+        yield p.start, earned, costs
+
+
+@dataclass(frozen=True)
+class ReletLine:
+    """One tranche's GPUs re-let month by month from ``first`` (for a simulation to cut)."""
+
+    tranche: str
+    #: Whether it is re-let from a fixed day (a dropped tranche) whenever the lease ends.
+    fixed: bool
+    #: The day after its last day in the lease (None: it serves to the lease's end).
+    leaves: date | None
+    life_end: date
+    #: (first day, the market's pay at the curve, running costs) for each month.
+    months: tuple[tuple[date, Decimal, Decimal], ...]
+
+
+def relet_lines(deal: Deal, stack: CostStack, market: MarketCurve, first: date) -> list[ReletLine]:
+    """Every tranche's re-let months from ``first`` (or its own fixed day) to the end of its life.
+
+    The months a lease that ends early would re-let: a simulation takes each
+    line from the month its own lease end leaves the GPUs free. Tranches with
+    no GPU count are left out, as :func:`residual` values their IT at zero.
+    """
+    lessor = lessor_of(deal)
+    capex_of: dict[tuple[str, str], Decimal] = defaultdict(lambda: money.ZERO)
+    for c in stack.capex:
+        capex_of[(c.tranche, c.kind)] += c.amount
+    served = capacity.tranches(deal)
+    staff = _staff_shares(served)
+    lines = []
+    for t in served:
+        if t.gpus is None:
+            continue
+        life_end = dates.add_months(_when(t, lessor), lessor.useful_life_years * 12) - dates.ONE_DAY
+        if t.dropped:
+            start = dates.add_months(max(t.first, deal.start), lessor.relet_gap_months)
+        else:
+            start = first
+        months = (
+            tuple(relet_months(deal, lessor, t, capex_of, staff[t.name], market, start, life_end))
+            if start <= life_end
+            else ()
+        )
+        leaves = None if t.dropped or t.last >= deal.term_end else dates.next_day(t.last)
+        lines.append(ReletLine(t.name, t.dropped, leaves, life_end, months))
+    return lines
 
 
 def _alone(deal: Deal, t: InService) -> Decimal:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from computelease.core.analysis import BreakevenResult, ScheduleResult
     from computelease.core.book import Book, DealComparison
     from computelease.core.reports import CalcReport, CheckRun
+    from computelease.core.risk import RiskReport
     from computelease.core.sensitivity import SensitivityGrid
     from computelease.core.whatif import ScenarioComparison
     from computelease.render.options import RenderOptions
@@ -57,6 +58,8 @@ class Renderer(Protocol):
     def compare(self, result: DealComparison, options: RenderOptions, /) -> Rendered: ...
 
     def book(self, result: Book, options: RenderOptions, /) -> Rendered: ...
+
+    def risk(self, result: RiskReport, options: RenderOptions, /) -> Rendered: ...
 
 
 class Reporter(Protocol):

@@ -17,6 +17,7 @@ from typing import Any
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.reports import CalcReport
+from computelease.core.risk import RiskReport
 from computelease.core.sensitivity import SensitivityGrid
 from computelease.core.whatif import ScenarioComparison
 from computelease.render import json as as_json
@@ -185,3 +186,21 @@ def book(result: Book, options: RenderOptions) -> str:
         for basis in ("scheduled", "committed")
     ]
     return _write(("year", "basis", *ids, "total"), rows)
+
+
+def risk(result: RiskReport, options: RenderOptions) -> str:
+    """``deal,figure,statistic,value``: every statistic of every deal, one a row."""
+    doc = as_json.risk_document(result)
+    rows = []
+    for d in doc["deals"]:
+        for key, stat in d["statistics"].items():
+            for name, value in stat.items():
+                if name not in ("label", "kind"):
+                    rows.append({"deal": d["id"], "figure": key, "statistic": name, "value": value})
+        for key, prob in d["probabilities"].items():
+            value = prob["probability"]
+            rows.append(
+                {"deal": d["id"], "figure": key, "statistic": "probability", "value": value}
+            )
+    columns = ("deal", "figure", "statistic", "value")
+    return _write(columns, rows, text=("deal", "figure", "statistic"))

@@ -11,6 +11,7 @@ returned. Text from a deal file passes through
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +27,7 @@ from computelease.core.financing import Loan
 from computelease.core.metrics import Metric, MetricKind
 from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, DealReport
+from computelease.core.risk import BookRisk, DealRisk, RiskReport
 from computelease.core.sensitivity import Axis, SensitivityGrid
 from computelease.core.units import Figure
 from computelease.core.valuation import Irr
@@ -1193,3 +1195,255 @@ def book(b: Book, options: RenderOptions) -> Document:
     fmt = Fmt(b.currency, options)
     grids = (_book_grid(b, fmt, "scheduled"), _book_grid(b, fmt, "committed"))
     return Document(None, (), None, grids, (), ())
+
+
+def _sim_money(value: float | None, fmt: Fmt) -> str:
+    return "n/a" if value is None else fmt.money(money.from_float(value))
+
+
+def _sim_value(kind: str, value: float | None, fmt: Fmt) -> str:
+    """A simulated figure (a float) shown as its kind is: money, a rate, months or a ratio."""
+    if value is None:
+        return "n/a"
+    if kind == "money":
+        return _sim_money(value, fmt)
+    if kind == "rate":
+        return money.format_percent(money.from_float(value, 6))
+    if kind == "ratio":
+        return fmt.ratio(money.from_float(value, 4))
+    return f"{money.from_float(value, 1)}"
+
+
+def _exact_value(kind: str, value: Decimal | None, fmt: Fmt) -> str:
+    if value is None:
+        return "n/a"
+    if kind == "money":
+        return fmt.money(value)
+    if kind == "rate":
+        return money.format_percent(value)
+    if kind == "ratio":
+        return fmt.ratio(value)
+    return f"{money.round_to(value, 1)}"
+
+
+def _risk_inputs(d: DealRisk) -> tuple[Line, ...]:
+    x = d.inputs
+    defaulted = set(x.defaults)
+    borrowed = {b.split(" ")[0] for b in x.borrowed}
+
+    def basis(*keys: str) -> str:
+        if any(k in borrowed for k in keys):
+            return "assumptions.credit"
+        if all(k in defaulted for k in keys):
+            return "default"
+        return "partly default" if any(k in defaulted for k in keys) else "deal file"
+
+    pct = money.format_percent
+    walk = (
+        f"when the market is {pct(x.walk_margin)} below the lease price"
+        if x.rational_walk
+        else "off"
+    )
+    return (
+        (
+            "Delivery slip",
+            f"{pct(x.slip_probability)} chance; {x.low_months} / {x.mode_months} / "
+            f"{x.high_months} months (low / mode / high)",
+            basis(
+                "delivery.probability",
+                "delivery.low_months",
+                "delivery.mode_months",
+                "delivery.high_months",
+            ),
+        ),
+        (
+            "Default",
+            f"{pct(x.default_probability)} a year, {pct(x.recovery)} recovered",
+            basis("counterparty.default_probability", "counterparty.recovery"),
+        ),
+        (
+            "Walkaway",
+            f"rational: {walk}; for its own reasons {pct(x.walk_probability)} a year",
+            basis(
+                "counterparty.rational_walk",
+                "counterparty.walk_margin",
+                "counterparty.walk_probability",
+            ),
+        ),
+        ("Market volatility", f"{pct(x.volatility)} a year", basis("pricing.volatility")),
+        (
+            "Outages",
+            f"{x.outages_per_year} a year, {x.mean_hours} hours on average, "
+            f"{money.format_money(x.cost_per_outage, d.deal.ccy, compact=True)} each",
+            basis(
+                "operations.outages_per_year",
+                "operations.mean_hours",
+                "operations.cost_per_outage",
+            ),
+        ),
+    )
+
+
+def _stats_grid(d: DealRisk, fmt: Fmt, paths: int) -> Grid:
+    columns: tuple[str, ...] = ("Figure", "Deal as written", "Mean", "± s.e.")
+    columns = (*columns, "P5", "P25", "P50", "P75", "P95", "Worst 5%")
+    rows = []
+    for s in d.statistics:
+        qs = dict(s.percentiles)
+        label = s.label if s.paths == paths else f"{s.label} ({s.paths:,} paths)"
+        rows.append(
+            (
+                label,
+                _exact_value(s.kind, s.deterministic, fmt),
+                _sim_value(s.kind, s.mean, fmt),
+                _sim_value(s.kind, s.stderr, fmt),
+                *(_sim_value(s.kind, qs.get(p), fmt) for p in (5, 25, 50, 75, 95)),
+                _sim_value(s.kind, s.shortfall_5, fmt),
+            )
+        )
+    return Grid(
+        f"Over {paths:,} paths",
+        columns,
+        tuple(rows),
+        frozenset(range(1, len(columns))),
+        frozenset({0}),
+        keep_width=True,
+    )
+
+
+def _tornado(d: DealRisk, fmt: Fmt, width: int = 24) -> Grid:
+    widest = max((b.swing for b in d.tornado), default=0.0) or 1.0
+    rows = tuple(
+        (
+            b.risk,
+            _sim_money(b.p5, fmt),
+            _sim_money(b.p50, fmt),
+            _sim_money(b.p95, fmt),
+            _sim_money(b.swing, fmt),
+            money.format_percent(money.from_float(b.loss_probability or 0.0, 4)),
+            "#" * round(width * b.swing / widest),
+        )
+        for b in d.tornado
+    )
+    return Grid(
+        "Tornado: the lessor's NPV with each risk alone, widest spread first",
+        ("Risk", "P5", "P50", "P95", "P95 - P5", "P(loss)", "Spread"),
+        rows,
+        frozenset(range(1, 6)),
+        keep_width=True,
+    )
+
+
+def _histogram(d: DealRisk, fmt: Fmt, width: int = 40) -> tuple[str, ...]:
+    bars = d.histogram
+    if not bars:
+        return ()
+    most = max(count for _, _, count in bars) or 1
+    labels = [f"{_sim_money(low, fmt)} to {_sim_money(high, fmt)}" for low, high, _ in bars]
+    pad = max(len(label) for label in labels)
+    return (
+        "Lessor NPV, paths per bin (# = " + f"{max(1, round(most / width)):,} paths or part)",
+        *(
+            f"{label:>{pad}} | {'#' * max(1 if n else 0, round(width * n / most))} {n:,}"
+            for label, (_, _, n) in zip(labels, bars, strict=True)
+        ),
+    )
+
+
+def _book_risk(b: BookRisk, fmt: Fmt) -> tuple[Section, ...]:
+    rows = tuple(
+        (
+            str(y.year),
+            fmt.money(y.scheduled),
+            _sim_money(y.mean, fmt),
+            _sim_money(y.p5, fmt),
+            _sim_money(y.p50, fmt),
+            _sim_money(y.p95, fmt),
+        )
+        for y in b.years
+    )
+    lines: list[Line] = [
+        ("Deals", ", ".join(safe(s) for s in b.deals), ""),
+        (
+            "A tenant leaves early",
+            money.format_percent(money.from_float(b.any_leaves, 4)),
+            "walks away or defaults",
+        ),
+        (
+            "Two or more in the same year",
+            money.format_percent(money.from_float(b.several_same_year, 4)),
+            "concentration",
+        ),
+    ]
+    if b.npv is not None:
+        qs = dict(b.npv.percentiles)
+        lines.append(
+            (
+                "Book NPV",
+                f"mean {_sim_money(b.npv.mean, fmt)}; P5 {_sim_money(qs.get(5), fmt)}, "
+                f"P50 {_sim_money(qs.get(50), fmt)}, P95 {_sim_money(qs.get(95), fmt)}",
+                f"as written {_exact_value('money', b.npv.deterministic, fmt)}",
+            )
+        )
+    return (
+        Figures(f"{safe(b.lessor)}'s book on one market", tuple(lines)),
+        Grid(
+            f"{safe(b.lessor)}: revenue by year over the paths",
+            ("Year", "Scheduled", "Mean", "P5", "P50", "P95"),
+            rows,
+            frozenset(range(1, 6)),
+            keep_width=True,
+        ),
+    )
+
+
+def risk(report: RiskReport, options: RenderOptions) -> tuple[Document, ...]:
+    """Each deal's distributions, then each lessor's book, the conventions once at the end."""
+    docs = []
+    for d in report.deals:
+        fmt = Fmt(d.deal.ccy, options)
+        title, subtitle = _header(d.deal, d.source)
+        probabilities = tuple(
+            (
+                f"P({label})",
+                money.format_percent(money.from_float(p, 4)),
+                f"± {money.format_percent(money.from_float(se, 4))}",
+            )
+            for _, label, p, se in d.probabilities
+        )
+        sections: list[Section] = [
+            Figures("Risks simulated", _risk_inputs(d)),
+            Figures(
+                "Against the headline",
+                (
+                    ("Headline total", fmt.money(d.headline), "as written"),
+                    ("Committed value", fmt.money(d.committed), "earliest exit"),
+                ),
+            ),
+            _stats_grid(d, fmt, report.paths),
+            Figures("Probabilities", probabilities),
+        ]
+        if d.tornado:
+            sections.append(_tornado(d, fmt))
+        if d.histogram:
+            sections.append(Preformatted(_histogram(d, fmt)))
+        notes = list(d.notes)
+        if d.inputs.defaults:
+            notes.append("defaults used: " + ", ".join(d.inputs.defaults))
+        notes.extend(f"{b} (the tenant's credit)" for b in d.inputs.borrowed)
+        docs.append(
+            Document(
+                title,
+                (*subtitle, f"Monte Carlo: {report.paths:,} paths, seed {report.seed}"),
+                None,
+                tuple(sections),
+                tuple(notes),
+                (),
+            )
+        )
+    for b in report.books:
+        first = next(d for d in report.deals if d.source == b.deals[0])
+        docs.append(Document(None, (), None, _book_risk(b, Fmt(first.deal.ccy, options))))
+    if docs:
+        docs[-1] = dataclasses.replace(docs[-1], conventions=report.conventions)
+    return tuple(docs)

@@ -26,6 +26,7 @@ from computelease.core.credit import CreditView
 from computelease.core.financing import Loan
 from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, CheckRun, DealReport
+from computelease.core.risk import BookRisk, DealRisk, RiskInputs, RiskReport, Statistic
 from computelease.core.schedule import Schedule
 from computelease.core.sensitivity import Axis, SensitivityGrid
 from computelease.core.totals import Bucket
@@ -795,3 +796,116 @@ def book_document(result: Book) -> Json:
 
 def book(result: Book, options: RenderOptions) -> str:
     return dumps(book_document(result))
+
+
+def _float(value: float | None) -> float | None:
+    """A simulated figure as a JSON number (float64: the simulation says so)."""
+    return None if value is None else float(value)
+
+
+def _statistic(s: Statistic, m: _Money) -> Json:
+    exact = s.deterministic
+    return {
+        "label": s.label,
+        "kind": s.kind,
+        "paths": s.paths,
+        "mean": _float(s.mean),
+        "stderr": _float(s.stderr),
+        **{f"p{p}": _float(v) for p, v in s.percentiles},
+        "expected_shortfall_5": _float(s.shortfall_5),
+        "deterministic": None
+        if exact is None
+        else (m(exact) if s.kind == "money" else _num(exact)),
+    }
+
+
+def _risk_inputs(x: RiskInputs, m: _Money) -> Json:
+    return {
+        "delivery": {
+            "probability": _num(x.slip_probability),
+            "low_months": _num(x.low_months),
+            "mode_months": _num(x.mode_months),
+            "high_months": _num(x.high_months),
+        },
+        "counterparty": {
+            "default_probability": _num(x.default_probability),
+            "recovery": _num(x.recovery),
+            "walk_probability": _num(x.walk_probability),
+            "rational_walk": x.rational_walk,
+            "walk_margin": _num(x.walk_margin),
+        },
+        "pricing": {"volatility": _num(x.volatility)},
+        "operations": {
+            "outages_per_year": _num(x.outages_per_year),
+            "mean_hours": _num(x.mean_hours),
+            "cost_per_outage": m(x.cost_per_outage),
+        },
+        "defaults": list(x.defaults),
+        "borrowed": list(x.borrowed),
+    }
+
+
+def _deal_risk(d: DealRisk) -> Json:
+    m = _Money(d.deal)
+    return {
+        **deal_header(d.deal, d.source),
+        "inputs": _risk_inputs(d.inputs, m),
+        "headline": m(d.headline),
+        "committed_value": m(d.committed),
+        "statistics": {s.key: _statistic(s, m) for s in d.statistics},
+        "probabilities": {
+            key: {"label": label, "probability": p, "stderr": se}
+            for key, label, p, se in d.probabilities
+        },
+        "tornado": [
+            {
+                "risk": b.risk,
+                "p5": _float(b.p5),
+                "p50": _float(b.p50),
+                "p95": _float(b.p95),
+                "spread": b.swing,
+                "loss_probability": _float(b.loss_probability),
+            }
+            for b in d.tornado
+        ],
+        "histogram": [{"low": lo, "high": hi, "paths": n} for lo, hi, n in d.histogram],
+        "notes": list(d.notes),
+    }
+
+
+def _book_risk(b: BookRisk, ccy: money.Currency) -> Json:
+    m = _Money(ccy)
+    return {
+        "lessor": b.lessor,
+        "deals": list(b.deals),
+        "any_tenant_leaves": b.any_leaves,
+        "several_leave_in_one_year": b.several_same_year,
+        "npv": _statistic(b.npv, m) if b.npv is not None else None,
+        "by_year": [
+            {
+                "year": y.year,
+                "scheduled": m(y.scheduled),
+                "mean": y.mean,
+                "p5": y.p5,
+                "p50": y.p50,
+                "p95": y.p95,
+            }
+            for y in b.years
+        ],
+    }
+
+
+def risk_document(result: RiskReport) -> Json:
+    """Every statistic of ``lease risk``: exact figures as strings, simulated ones as numbers."""
+    ccy = {d.source: d.deal.ccy for d in result.deals}
+    return {
+        "format_version": FORMAT_VERSION,
+        "simulation": {"paths": result.paths, "seed": result.seed, "arithmetic": "float64"},
+        "deals": [_deal_risk(d) for d in result.deals],
+        "books": [_book_risk(b, ccy[b.deals[0]]) for b in result.books],
+        "conventions": list(result.conventions),
+    }
+
+
+def risk(result: RiskReport, options: RenderOptions) -> str:
+    return dumps(risk_document(result))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.reports import CalcReport
+from computelease.core.risk import RiskReport
 from computelease.core.sensitivity import SensitivityGrid
 from computelease.core.whatif import ScenarioComparison
 from computelease.render import document
@@ -106,3 +107,7 @@ def compare(result: DealComparison, options: RenderOptions) -> str:
 
 def book(result: Book, options: RenderOptions) -> str:
     return layout([document.book(result, options)])
+
+
+def risk(result: RiskReport, options: RenderOptions) -> str:
+    return layout(document.risk(result, options))

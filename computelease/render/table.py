@@ -21,6 +21,7 @@ from rich.text import Text
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.reports import CalcReport
+from computelease.core.risk import RiskReport
 from computelease.core.sensitivity import SensitivityGrid
 from computelease.core.whatif import ScenarioComparison
 from computelease.render import document
@@ -214,3 +215,7 @@ def compare(result: DealComparison, options: RenderOptions) -> RenderableType:
 
 def book(result: Book, options: RenderOptions) -> RenderableType:
     return layout([document.book(result, options)])
+
+
+def risk(result: RiskReport, options: RenderOptions) -> RenderableType:
+    return layout(document.risk(result, options))

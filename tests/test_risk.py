@@ -1,0 +1,323 @@
+"""``lease risk``: the Monte Carlo checked against the exact figures and the closed forms.
+
+- With every risk off, each path is the deal as ``lease calc`` computes it
+  (to 1e-9 relative) for every shipped deal.
+- A fixed slip is ``lease scenario --delay``.
+- A default hazard alone gives, on average, the credit view's expected
+  receipts and expected present value (within three standard errors).
+- The same seed gives byte-identical output however many workers run it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from computelease import api
+from computelease.core import montecarlo
+from computelease.core.analysis import Analysis, analyse
+from computelease.core.risk import Switches, risk_inputs
+from tests.conftest import DEALS, MINIMAL, ROOT, Run
+
+SHIPPED = sorted(DEALS.glob("*.yaml"))
+REFLECTION = "deals/reflection.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def _reflection_with(block: str) -> str:
+    """The Reflection file with its own risk block replaced by ``block``."""
+    text = (DEALS / "reflection.yaml").read_text(encoding="utf-8")
+    start = text.index("\nrisk:\n")
+    end = text.index("\nscenarios:\n")
+    return text[:start] + "\n" + text[end:] + block
+
+
+def _analysis(path: str | Path) -> Analysis:
+    loaded = api.load(path)
+    assert not loaded.problems, loaded.problems
+    return analyse(loaded.deals[0].deal, lender=False)
+
+
+def _paths(
+    a: Analysis, switches: Switches, paths: int = 400, seed: int = 7
+) -> montecarlo.PathResults:
+    model = montecarlo.build_model("deal", a, risk_inputs(a.deal))
+    return montecarlo.run([model], paths=paths, seed=seed, switches=switches)[0]
+
+
+def _close(values: np.ndarray, exact: Decimal | None, rel: float = 1e-9) -> None:
+    assert exact is not None
+    target = float(exact)
+    assert np.all(np.abs(values - target) <= rel * max(abs(target), 1.0)), (values[:3], exact)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_with_every_risk_off_each_path_is_the_deal_as_written(path: Path) -> None:
+    a = _analysis(path)
+    res = _paths(a, Switches.none(), paths=50)
+    _close(res.revenue, a.total)
+    _close(res.tenant_cost, a.total)
+    _close(res.pv, a.present_value)
+    lessor = a.breakeven.lessor
+    assert lessor is not None
+    _close(res.npv, lessor.npv)
+    _close(res.irr, lessor.irr.rate)
+    if lessor.payback_months is None:
+        assert np.all(np.isnan(res.payback))
+    else:
+        _close(res.payback, lessor.payback_months)
+    loan = a.breakeven.loan
+    if loan is not None:
+        _close(res.irr_equity, loan.equity_irr.rate)
+        _close(res.lender_loss + float(loan.lender_loss), loan.lender_loss * 2)
+        if loan.min_dscr is not None:
+            # The core shows DSCR to four places; the paths keep every digit.
+            _close(res.min_dscr, loan.min_dscr, rel=1e-4)
+        assert not res.breach.any() or loan.breaches
+    assert not res.walked.any() and not res.defaulted.any()
+
+
+def test_a_fixed_slip_is_the_delay_scenario(write: Callable[..., Path]) -> None:
+    text = _reflection_with(
+        "risk:\n  delivery:\n    probability: 100%\n    low_months: 3\n"
+        "    mode_months: 3\n    high_months: 3\n"
+    )
+    a = _analysis(write(text))
+    res = _paths(a, Switches.only("delivery"), paths=100)
+    compared = api.scenario(REFLECTION, {"delay": "3m"})
+    assert compared.value is not None and not compared.problems
+    rows = {row.metric.name: row.scenario[0] for row in compared.value.rows}
+    _close(res.npv, rows["npv_lessor"])
+    _close(res.irr, rows["irr_lessor"])
+    _close(res.revenue, rows["total"])
+    _close(res.pv, rows["present_value"])
+    _close(res.irr_equity, rows["irr_equity"])
+    assert rows["total"] == Decimal("5850000000.00")
+
+
+def test_a_default_hazard_alone_averages_to_the_credit_view(write: Callable[..., Path]) -> None:
+    text = _reflection_with("risk:\n  counterparty:\n    rational_walk: false\n")
+    a = _analysis(write(text))
+    credit = a.credit
+    assert credit is not None and credit.expected_present_value is not None
+    res = _paths(a, Switches.only("counterparty"), paths=20_000, seed=3)
+    assert 0.05 < res.defaulted.mean() < 0.25  # 6% a year over 3.5 years
+    for values, exact in (
+        (res.pv, credit.expected_present_value),
+        (res.revenue, credit.expected_total),
+    ):
+        assert exact is not None
+        stderr = values.std(ddof=1) / math.sqrt(len(values))
+        assert abs(values.mean() - float(exact)) <= 3 * stderr, (values.mean(), exact, stderr)
+
+
+def test_the_rational_walkaway_follows_the_market() -> None:
+    """Under the curve alone (no volatility) the tenant walks when the curve says it would."""
+    a = _analysis(REFLECTION)
+    res = _paths(a, Switches.only("counterparty"), paths=2_000)
+    # The curve falls 20% a year from $4.25: 15% below the $4.56 lease price by 2027.
+    walked = res.walked.astype(bool)
+    assert walked.mean() > 0.9
+    # Every path that walks ends in the same year, and gets less than the headline.
+    assert set(res.end_year[walked]) == {2027.0}
+    assert np.all(res.revenue[walked] < 6.3e9)
+
+
+def test_a_loss_probability_is_what_the_npv_paths_say() -> None:
+    result = api.risk(REFLECTION, paths=2_000, seed=1, tornado=False)
+    assert result.value is not None and not result.problems
+    deal = result.value.deals[0]
+    probabilities = {key: p for key, _, p, _ in deal.probabilities}
+    npv = next(s for s in deal.statistics if s.key == "npv")
+    assert npv.paths == 2_000
+    qs = dict(npv.percentiles)
+    assert qs[5] <= qs[25] <= qs[50] <= qs[75] <= qs[95]
+    assert npv.shortfall_5 is not None and npv.shortfall_5 <= qs[5]
+    # The median is below zero exactly when more than half the paths lose.
+    assert (qs[50] < 0) == (probabilities["loss"] > 0.5)
+    assert sum(count for _, _, count in deal.histogram) == 2_000
+
+
+def test_the_same_seed_gives_the_same_bytes_whatever_the_workers(
+    lease: Callable[..., Run],
+) -> None:
+    args = ("risk", REFLECTION, "--paths", "25000", "--seed", "11", "-f", "json")
+    one = lease(*args, "--workers", "1")
+    two = lease(*args, "--workers", "2")
+    assert (one.exit_code, one.stderr) == (0, "")
+    assert one.stdout == two.stdout
+    other = lease("risk", REFLECTION, "--paths", "25000", "--seed", "12", "-f", "json")
+    assert other.stdout != one.stdout
+
+
+def test_json_gives_every_statistic(lease: Callable[..., Run]) -> None:
+    run = lease("risk", REFLECTION, "--paths", "1000", "--seed", "1", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["simulation"] == {"paths": 1000, "seed": 1, "arithmetic": "float64"}
+    deal = doc["deals"][0]
+    assert deal["id"] == "reflection"
+    assert set(deal["statistics"]) == {
+        "npv",
+        "irr",
+        "irr_equity",
+        "payback",
+        "revenue",
+        "pv",
+        "tenant_cost",
+        "min_dscr",
+        "lender_loss",
+    }
+    npv = deal["statistics"]["npv"]
+    assert set(npv) >= {"mean", "stderr", "p5", "p25", "p50", "p75", "p95"}
+    assert npv["deterministic"] == "1063919734.54"
+    assert set(deal["probabilities"]) == {
+        "loss",
+        "no_payback",
+        "dscr_breach",
+        "lender_loss",
+        "walks",
+        "defaults",
+    }
+    assert deal["tornado"][0]["risk"] in {"pricing", "counterparty"}
+    assert "pricing.volatility" not in deal["inputs"]["defaults"]
+
+
+def test_the_book_shares_one_market(lease: Callable[..., Run]) -> None:
+    run = lease("risk", "deals/", "--by", "lessor", "--paths", "1000", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    books = {b["lessor"]: b for b in json.loads(run.stdout)["books"]}
+    spacex = books["SpaceX (SpaceXAI, formerly xAI)"]
+    assert len(spacex["deals"]) == 3
+    assert 0 <= spacex["several_leave_in_one_year"] <= spacex["any_tenant_leaves"] <= 1
+    years = [y["year"] for y in spacex["by_year"]]
+    assert years == sorted(years)
+    assert all(y["p5"] <= y["p50"] <= y["p95"] for y in spacex["by_year"])
+
+
+def test_the_table_says_what_was_simulated(lease: Callable[..., Run]) -> None:
+    run = lease("risk", REFLECTION, "--paths", "1000", env={"COLUMNS": "160"})
+    assert run.exit_code == 0, run.stderr
+    for text in ("Monte Carlo: 1,000 paths, seed 0", "Tornado", "P(a loss", "float64"):
+        assert text in run.stdout
+
+
+def test_a_deal_without_a_risk_block_says_which_inputs_are_defaults(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    deal = write(
+        MINIMAL + "assumptions:\n  discount_rate: 8%\n  lessor:\n    capex: 9000\n"
+        "termination:\n  notice_days: 30\n"
+    )
+    run = lease("risk", deal, "--paths", "500", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    inputs = json.loads(run.stdout)["deals"][0]["inputs"]
+    assert "pricing.volatility" in inputs["defaults"]
+    assert inputs["counterparty"]["default_probability"] == "0.01"
+
+
+@pytest.mark.parametrize(
+    ("block", "line", "code"),
+    [
+        ("risk:\n  delivery:\n    low_months: 4\n    high_months: 2\n", 11, "E211"),
+        ("risk:\n  pricing:\n    volatility: 300%\n", 10, "E211"),
+        ("risk:\n  operations:\n    outages: 3\n", 10, "E202"),
+        ("risk:\n  counterparty:\n    rational_walk: false\n    walk_margin: 10%\n", 11, "E305"),
+    ],
+)
+def test_a_bad_risk_block_is_reported_at_its_line(
+    lease: Callable[..., Run], write: Callable[..., Path], block: str, line: int, code: str
+) -> None:
+    run = lease("check", write(MINIMAL + block))
+    assert run.exit_code == 1
+    assert f"deal.yaml:{line}:" in run.stdout and code in run.stdout, run.stdout
+
+
+def test_a_deal_without_a_rate_cannot_be_simulated(
+    lease: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    run = lease("risk", write(MINIMAL))
+    assert run.exit_code == 2
+    assert "E502" in run.stderr and "discount rate" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), [(("--paths", "0"), "--paths"), (("--by", "year"), "lessor")]
+)
+def test_bad_options_are_usage_errors(
+    lease: Callable[..., Run], args: tuple[str, ...], message: str
+) -> None:
+    run = lease("risk", REFLECTION, *args)
+    assert run.exit_code == 2
+    assert message in run.stderr
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    slip=st.sampled_from(["0%", "50%", "100%"]),
+    volatility=st.sampled_from(["0%", "30%", "90%"]),
+    default=st.sampled_from(["0%", "10%", "40%"]),
+    outages=st.sampled_from(["0", "12", "200"]),
+)
+def test_no_path_receives_more_than_the_contract(
+    tmp_path_factory: pytest.TempPathFactory,
+    seed: int,
+    slip: str,
+    volatility: str,
+    default: str,
+    outages: str,
+) -> None:
+    """Whatever happens, what the lessor receives is between nothing and the contract's total."""
+    text = _reflection_with(
+        f"sla:\n  uptime: 99.5%\n  credit: 5%\n"
+        f"risk:\n  delivery:\n    probability: {slip}\n"
+        f"  counterparty:\n    default_probability: {default}\n"
+        f"  pricing:\n    volatility: {volatility}\n"
+        f"  operations:\n    outages_per_year: {outages}\n"
+    )
+    path = tmp_path_factory.mktemp("risk") / "deal.yaml"
+    path.write_text(text, encoding="utf-8")
+    a = _analysis(path)
+    res = _paths(a, Switches(), paths=300, seed=seed)
+    assert np.all(res.revenue >= 0)
+    assert np.all(res.revenue <= 6.3e9 + 0.01)
+    assert np.all(res.pv <= float(a.present_value or 0) + 0.01)
+    assert np.all(np.isfinite(res.npv))
+    ok = res.irr[np.isfinite(res.irr)]
+    assert np.all((ok > -1) & (ok < 10))
+
+
+def test_statistics_of_known_values() -> None:
+    values = np.arange(1.0, 101.0)
+    s = montecarlo.statistic("x", "X", "money", values, Decimal(50))
+    assert s.paths == 100
+    assert s.mean == pytest.approx(50.5)
+    assert dict(s.percentiles)[50] == pytest.approx(50.5)
+    assert dict(s.percentiles)[5] == pytest.approx(5.95)
+    # The worst 5%: the five lowest, 1 to 5.
+    assert s.shortfall_5 == pytest.approx(3.0)
+    assert s.stderr == pytest.approx(values.std(ddof=1) / 10)
+    high = montecarlo.statistic("x", "X", "money", values, None, worst="high")
+    assert high.shortfall_5 == pytest.approx(98.0)
+
+
+def test_the_vectorised_irr_matches_a_known_rate() -> None:
+    years = np.array([0.0, 1.0, 2.0])
+    flows = np.array([[-100.0, 60.0, 60.0], [-100.0, 0.0, 121.0], [-100.0, -1.0, 0.0]])
+    rates = montecarlo.irr(flows, years)
+    assert rates[0] == pytest.approx(0.130662386, rel=1e-8)
+    assert rates[1] == pytest.approx(0.1, rel=1e-10)
+    assert math.isnan(rates[2])
