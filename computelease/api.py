@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, get_args
 
 from computelease import checks, loader, source
 from computelease.core import analysis as core_analysis
@@ -73,6 +73,9 @@ __all__ = [
     "schedule",
     "sensitivity",
 ]
+
+if TYPE_CHECKING:
+    from computelease.core.montecarlo import Job, Mapper, PathResults
 
 R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
@@ -447,7 +450,15 @@ def risk(
     analyses = []
     for item in loaded.deals:
         with _collecting(problems, item.path):
-            analyses.append((item.path, _base(item, settings)))
+            base = _base(item, settings)
+            if base.rate is None:
+                message = (
+                    "the simulation values each path at the deal's discount rate: set "
+                    "assumptions.discount_rate, or give a rate"
+                )
+                problems.append(Problem(item.path, None, None, Codes.NOT_APPLICABLE, message))
+            else:
+                analyses.append((item.path, base))
     value = None
     if analyses:
         from computelease.core import montecarlo
@@ -468,13 +479,15 @@ def risk(
     return Result(value, tuple(problems), loaded.files)
 
 
-def _pool(workers: int | None) -> Any:
+def _pool(workers: int | None) -> Mapper:
     """Blocks of a simulation spread over ``workers`` processes (default: every core)."""
     from computelease.core import montecarlo
 
     count = workers or os.cpu_count() or 1
 
-    def mapper(fn: Any, jobs: Sequence[Any]) -> list[Any]:
+    def mapper(
+        fn: Callable[[Job], list[PathResults]], jobs: Sequence[Job]
+    ) -> list[list[PathResults]]:
         if count < 2 or len(jobs) < 2:
             return montecarlo.serial(fn, jobs)
         from concurrent.futures import ProcessPoolExecutor

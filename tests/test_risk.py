@@ -321,3 +321,34 @@ def test_the_vectorised_irr_matches_a_known_rate() -> None:
     assert rates[0] == pytest.approx(0.130662386, rel=1e-8)
     assert rates[1] == pytest.approx(0.1, rel=1e-10)
     assert math.isnan(rates[2])
+
+
+@pytest.mark.parametrize("marker", ["risk", "risk-probabilities", "tornado"])
+def test_readme_risk_excerpts_are_real_output(lease: Callable[..., Run], marker: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(f"<!-- {marker}-excerpt:begin -->\n```\n", 1)[1]
+    lines = block.split("```", 1)[0].splitlines()
+    out = [line.rstrip() for line in lease("risk", REFLECTION, "--seed", "1").stdout.splitlines()]
+    start = out.index(lines[0])
+    assert out[start : start + len(lines)] == lines
+
+
+def test_risk_table_golden(lease: Callable[..., Run], golden: Callable[[str, str], None]) -> None:
+    """The whole report at a fixed width and seed (refresh: pytest --update-goldens)."""
+    run = lease("risk", REFLECTION, "--seed", "1", "--paths", "2000", env={"COLUMNS": "100"})
+    assert (run.exit_code, run.stderr) == (0, "")
+    golden("reflection.risk.txt", run.stdout)
+
+
+def test_only_the_simulation_imports_numpy() -> None:
+    """numpy is heavy to start: the API, the renderers and the other commands never load it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import computelease.api, computelease.cli, computelease.render.table, "
+        "computelease.render.json, computelease.core.risk; from computelease import risk; "
+        "print('numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

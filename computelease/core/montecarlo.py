@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Final
@@ -952,6 +952,8 @@ class Job:
     switches: Switches
     cal0: int
     months: int
+    #: Keep only the lessor's NPV (a tornado's run): a book's memory stays with its main run.
+    npv_only: bool = False
 
 
 def block(job: Job) -> list[PathResults]:
@@ -961,7 +963,11 @@ def block(job: Job) -> list[PathResults]:
     out = []
     for i, model in enumerate(job.models):
         rng = np.random.default_rng(np.random.SeedSequence(job.seed, spawn_key=(job.block, i + 1)))
-        out.append(simulate_deal(model, rng, shocks, job.cal0, job.switches))
+        res = simulate_deal(model, rng, shocks, job.cal0, job.switches)
+        if job.npv_only:
+            empty = np.empty(0)
+            res = _results({n: res.npv if n == "npv" else empty for n in RESULT_FIELDS})
+        out.append(res)
     return out
 
 
@@ -1079,7 +1085,7 @@ FIGURES: Final = (
     ("npv", "Lessor NPV", "money", "low"),
     ("irr", "Lessor IRR (unlevered)", "rate", "low"),
     ("irr_equity", "Lessor IRR (levered, equity)", "rate", "low"),
-    ("payback", "Cash payback (months)", "months", "high"),
+    ("payback", "Cash payback, months", "months", "high"),
     ("revenue", "Realised revenue", "money", "low"),
     ("pv", "Present value of the receipts", "money", "low"),
     ("tenant_cost", "Tenant's cost of the term", "money", "high"),
@@ -1135,6 +1141,8 @@ def simulate(
     # Every run's blocks (all risks, then each alone) go to the mapper together.
     runs = [Switches(), *(Switches.only(r) for r in RISKS)] if tornado else [Switches()]
     planned = [jobs(models, paths=paths, seed=seed, switches=sw) for sw in runs]
+    for p in planned[1:]:
+        p[:] = [replace(j, npv_only=True) for j in p]
     done = mapper(block, [j for p in planned for j in p])
     joined = []
     for p in planned:
@@ -1173,8 +1181,17 @@ def simulate(
         for r in RISKS if model.has_lessor and alone else ():
             one = alone[r][i].npv
             qs = np.percentile(one, (5, 50, 95))
+            base = exact["npv"]
             bars.append(
-                TornadoBar(r, float(qs[0]), float(qs[1]), float(qs[2]), float((one < 0).mean()))
+                TornadoBar(
+                    r,
+                    float(qs[0]),
+                    float(qs[1]),
+                    float(qs[2]),
+                    float(one.mean()),
+                    float((one < 0).mean()),
+                    _f(base) if base is not None else float(qs[1]),
+                )
             )
         bars.sort(key=lambda bar: -bar.swing)
         deals.append(

@@ -156,17 +156,33 @@ class Statistic:
 
 @dataclass(frozen=True)
 class TornadoBar:
-    """The lessor's NPV with one risk alone: how far that risk spreads it."""
+    """The lessor's NPV with one risk alone: how far that risk moves it from the deal as written.
+
+    A risk that moves every path alike (a walkaway the curve makes certain)
+    spreads nothing but moves much, so the bar runs from the lower of P5 and
+    the deal as written to the higher of P95 and it.
+    """
 
     risk: str
-    p5: float | None
-    p50: float | None
-    p95: float | None
-    loss_probability: float | None
+    p5: float
+    p50: float
+    p95: float
+    mean: float
+    loss_probability: float
+    #: The deal as written: the exact NPV, as a float to compare with the paths.
+    base: float
+
+    @property
+    def low(self) -> float:
+        return min(self.p5, self.base)
+
+    @property
+    def high(self) -> float:
+        return max(self.p95, self.base)
 
     @property
     def swing(self) -> float:
-        return (self.p95 or 0.0) - (self.p5 or 0.0)
+        return self.high - self.low
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from computelease.core.financing import Loan
 from computelease.core.metrics import Metric, MetricKind
 from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, DealReport
-from computelease.core.risk import BookRisk, DealRisk, RiskReport
+from computelease.core.risk import BookRisk, DealRisk, RiskReport, TornadoBar
 from computelease.core.sensitivity import Axis, SensitivityGrid
 from computelease.core.units import Figure
 from computelease.core.valuation import Irr
@@ -1239,11 +1239,7 @@ def _risk_inputs(d: DealRisk) -> tuple[Line, ...]:
         return "partly default" if any(k in defaulted for k in keys) else "deal file"
 
     pct = money.format_percent
-    walk = (
-        f"when the market is {pct(x.walk_margin)} below the lease price"
-        if x.rational_walk
-        else "off"
-    )
+    walk = f"at {pct(x.walk_margin)} below the lease" if x.rational_walk else "off"
     return (
         (
             "Delivery slip",
@@ -1263,7 +1259,7 @@ def _risk_inputs(d: DealRisk) -> tuple[Line, ...]:
         ),
         (
             "Walkaway",
-            f"rational: {walk}; for its own reasons {pct(x.walk_probability)} a year",
+            f"rational {walk}; other reasons {pct(x.walk_probability)} a year",
             basis(
                 "counterparty.rational_walk",
                 "counterparty.walk_margin",
@@ -1290,7 +1286,7 @@ def _stats_grid(d: DealRisk, fmt: Fmt, paths: int) -> Grid:
     rows = []
     for s in d.statistics:
         qs = dict(s.percentiles)
-        label = s.label if s.paths == paths else f"{s.label} ({s.paths:,} paths)"
+        label = s.label if s.paths == paths else f"{s.label} ({s.paths:,} paths have one)"
         rows.append(
             (
                 label,
@@ -1312,22 +1308,37 @@ def _stats_grid(d: DealRisk, fmt: Fmt, paths: int) -> Grid:
 
 
 def _tornado(d: DealRisk, fmt: Fmt, width: int = 24) -> Grid:
-    widest = max((b.swing for b in d.tornado), default=0.0) or 1.0
+    """Each risk alone: a bar from its low to its high on one scale, the deal as written a ``|``."""
+    bars = d.tornado
+    lowest = min((b.low for b in bars), default=0.0)
+    highest = max((b.high for b in bars), default=0.0)
+    span = (highest - lowest) or 1.0
+
+    def at(value: float) -> int:
+        return min(width - 1, round((width - 1) * (value - lowest) / span))
+
+    def bar(b: TornadoBar) -> str:
+        cells = [" "] * width
+        for i in range(at(b.low), at(b.high) + 1):
+            cells[i] = "#"
+        cells[at(b.base)] = "|"
+        return "".join(cells).rstrip()
+
     rows = tuple(
         (
             b.risk,
             _sim_money(b.p5, fmt),
             _sim_money(b.p50, fmt),
             _sim_money(b.p95, fmt),
-            _sim_money(b.swing, fmt),
-            money.format_percent(money.from_float(b.loss_probability or 0.0, 4)),
-            "#" * round(width * b.swing / widest),
+            _sim_money(b.mean, fmt),
+            money.format_percent(money.from_float(b.loss_probability, 4)),
+            bar(b),
         )
-        for b in d.tornado
+        for b in bars
     )
     return Grid(
-        "Tornado: the lessor's NPV with each risk alone, widest spread first",
-        ("Risk", "P5", "P50", "P95", "P95 - P5", "P(loss)", "Spread"),
+        "Tornado: the lessor's NPV with each risk alone, the widest first (| the deal as written)",
+        ("Risk", "P5", "P50", "P95", "Mean", "P(loss)", "From low to high"),
         rows,
         frozenset(range(1, 6)),
         keep_width=True,

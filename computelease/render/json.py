@@ -863,7 +863,9 @@ def _deal_risk(d: DealRisk) -> Json:
                 "p5": _float(b.p5),
                 "p50": _float(b.p50),
                 "p95": _float(b.p95),
-                "spread": b.swing,
+                "mean": b.mean,
+                "low": b.low,
+                "high": b.high,
                 "loss_probability": _float(b.loss_probability),
             }
             for b in d.tornado
