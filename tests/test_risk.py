@@ -352,3 +352,30 @@ def test_only_the_simulation_imports_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_late_delivery_lets_the_tenant_walk_when_the_contract_says_so(
+    write: Callable[..., Path],
+) -> None:
+    """Past the deadline and its grace, with ``shortfall: terminate``, a dear lease is left."""
+    deal = (
+        MINIMAL
+        + "capacity:\n  gpus: 10\n"
+        + "assumptions:\n  discount_rate: 8%\n  market_gpu_hour: $5\n  market_decline: 50%\n"
+        + "  lessor:\n    capex: 5000\n"
+        + "delivery:\n  deadline: 2026-01-31\n  shortfall: terminate\n"
+        + "risk:\n  delivery:\n    probability: 100%\n    low_months: 2\n"
+        + "    mode_months: 2\n    high_months: 2\n"
+    )
+    # $1,000 a month for 10 GPUs is about $0.14 a GPU-hour: far below the market, kept.
+    kept = _paths(_analysis(write(deal)), Switches(), paths=200)
+    assert not kept.walked.any()
+    dear = deal.replace("  - amount: 1000\n", "  - amount: 100000\n")
+    # $100,000 a month is about $13.70 a GPU-hour against a $5 market: left at delivery.
+    left = _paths(_analysis(write(dear, "dear.yaml")), Switches(), paths=200)
+    assert left.walked.all()
+    assert np.all(left.revenue == 0)
+    # Two months late is inside a one-month grace only when the grace covers it.
+    graced = dear.replace("shortfall: terminate", "grace_days: 62\n  shortfall: terminate")
+    stays = _paths(_analysis(write(graced, "graced.yaml")), Switches(), paths=200)
+    assert not stays.walked.any()

@@ -129,6 +129,13 @@ class _Template:
     term_cal: IntArray  # [Kt]
     term_day: Array  # [Kt]
     loan: _LoanArrays | None
+    #: Delivered after the deadline and its grace, where the contract lets the tenant walk
+    #: away (``delivery.shortfall: terminate``): the day service would start, and the
+    #: market's price then, for the tenant to decide on.
+    late: bool = False
+    start_day: float = 0.0
+    start_price: float = 0.0
+    start_cal: int = 0
 
 
 @dataclass
@@ -425,7 +432,19 @@ def _template(
         term_cal=np.array([_cal(d) for d, _ in term_rows], dtype=np.int64),
         term_day=np.array([float((d - as_of).days) for d, _ in term_rows]),
         loan=loan,
+        late=_late(deal),
+        start_day=float((deal.start - as_of).days),
+        start_price=_f(curve.price(deal.start)) if curve is not None else 0.0,
+        start_cal=_cal(deal.start),
     )
+
+
+def _late(deal: Deal) -> bool:
+    """Whether service starts after the delivery deadline and its grace, with a right to walk."""
+    d = deal.delivery
+    if d is None or d.shortfall != "terminate":
+        return False
+    return deal.start > d.deadline + timedelta(days=d.grace_days)
 
 
 def _months(deal: Deal) -> list[tuple[date, date]]:
@@ -674,6 +693,14 @@ def _paths_of(
         choice = np.where(any_, wants.argmax(axis=1), n_options)
     rows = t.rec[choice]  # [g, C]
     end = t.end_day[choice]
+    # Delivered too late, a tenant with the right walks away before service starts if the
+    # market then is cheaper than its lease by the margin (the same rule as its notice).
+    late_walk = np.zeros(g, dtype=bool)
+    if t.late and model.lease_price is not None:
+        price = t.start_price * _at(market, cal0, np.array([t.start_cal], dtype=np.int64))[:, 0]
+        late_walk = price < model.lease_price * (1 - _f(x.walk_margin))
+        rows = np.where(late_walk[:, None], 0.0, rows)
+        end = np.where(late_walk, t.start_day, end)
     # A default: payments due after it are missed, a share of each recovered on its date.
     lost = col_day[None, :] > default_day[:, None]
     missed = lost & (rows > 0)
@@ -696,8 +723,8 @@ def _paths_of(
     outage_cost = outages * _f(x.cost_per_outage) * served * t.periodic
     cash = paid + recovered - outage_cost
     revenue = (paid + recovered).sum(axis=1)
-    walked = (choice < n_options) & (t.end_day[choice] <= default_end)
-    defaulted = any_missed & (default_end < t.end_day[choice])
+    walked = ((choice < n_options) & (t.end_day[choice] <= default_end)) | late_walk
+    defaulted = any_missed & (default_end < t.end_day[choice]) & ~late_walk
     base_end = t.end_day[-1]
     early = end < base_end
     # What the tenant pays, and after a walkaway the market for the rest of the term.

@@ -248,7 +248,9 @@ CONVENTIONS: Final = (
     "`lease calc` and `lease scenario`; the deterministic column is that exact figure.",
     "Delivery: with the slip probability the capacity is late by a triangular number of months "
     "(low, mode, high), rounded to whole months: the `delay` scenario (start moves, end stays, "
-    "capex and the market keep their dates).",
+    "capex and the market keep their dates). Past the deadline and its grace, where the "
+    "contract lets the tenant walk (shortfall: terminate), it walks before service starts if "
+    "the market then is below its lease price by the walk margin.",
     "Counterparty: a default at an exponential time with the annual probability, from the "
     "valuation date: payments due after it are missed, the recovery share of each recovered on "
     "its date, and the lease ends at the first payment missed. The tenant gives notice at the "
