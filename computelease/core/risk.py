@@ -40,9 +40,10 @@ DEFAULTS: Final[dict[str, Decimal | bool]] = {
     "counterparty.walk_margin": Decimal("0.15"),
     # GPU rental indices moved 25-50% a year (H100 one-year: $1.70 to $2.65 in eight months).
     "pricing.volatility": Decimal("0.30"),
-    # A large training cluster has a few site-level incidents a year, each hours long.
-    "operations.outages_per_year": Decimal(2),
-    "operations.mean_hours": Decimal(6),
+    # Four in five operators have an outage in three years, one in five a serious one
+    # (Uptime Institute): about one site-level outage a year, hours long.
+    "operations.outages_per_year": Decimal(1),
+    "operations.mean_hours": Decimal(8),
     "operations.cost_per_outage": Decimal(0),
 }
 
