@@ -42,6 +42,7 @@ lessor's running costs are those of the months that start before it ends.
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -77,7 +78,7 @@ from computelease.core.risk import (
 from computelease.core.scenario import apply
 from computelease.core.schedule import build_schedule
 from computelease.core.valuation import Discounter
-from computelease.errors import Codes, RequestError
+from computelease.errors import Codes, LeaseError, RequestError
 from computelease.models import Deal, Delay, Scenario
 
 Array = npt.NDArray[np.float64]
@@ -170,6 +171,8 @@ class DealModel:
     payback_months: Array  # [C] months from the first money spent to each column
     since_day: float
     templates: tuple[_Template, ...]
+    #: The lease's price per GPU-hour where a walkaway can be priced (a market curve and a
+    #: GPU count); None: the market never decides a walkaway.
     lease_price: float | None
     notes: tuple[str, ...]
     has_lessor: bool
@@ -213,7 +216,7 @@ def build_model(path: str, base: Analysis, inputs: RiskInputs) -> DealModel:
         if d:
             try:
                 shifted = apply(deal, Scenario(delay=Delay(d, "months"))).deal
-            except Exception:
+            except LeaseError:  # a slip that leaves no term (or no payment in it) caps the delay
                 notes.append(f"a slip of {d} months or more leaves no lease: capped at {d - 1}")
                 break
         schedule = build_schedule(shifted)
@@ -227,17 +230,19 @@ def build_model(path: str, base: Analysis, inputs: RiskInputs) -> DealModel:
             "what the tenant pays"
         )
     units = base.units.price_per_gpu_hour.value
-    lease_price = _f(units) if units is not None else None
+    priced = units is not None and MarketCurve.of(deal) is not None
+    lease_price = _f(units) if units is not None and priced else None
     term = deal.termination
     walks = term is not None and term.by != "lessor"
-    if inputs.rational_walk and walks and (lease_price is None or MarketCurve.of(deal) is None):
+    if inputs.rational_walk and (walks or _late_right(deal)) and lease_price is None:
         notes.append("the rational walkaway needs a market price and a GPU count: left out")
     # Every date a flow of any state may fall on is a column.
     days: set[date] = set()
     walk_options: list[list[tuple[date, date]]] = []
     for _, shifted, schedule, b in states:
         days.update(r.date for r in schedule.rows)
-        options = _options(shifted) if walks else []
+        # A slip can take the right away (its first notice would end the lease after the term).
+        options = _options(shifted, as_of) if walks and shifted.termination is not None else []
         walk_options.append(options)
         for _, end in options:
             days.add(end)
@@ -294,15 +299,16 @@ def build_model(path: str, base: Analysis, inputs: RiskInputs) -> DealModel:
     )
 
 
-def _options(deal: Deal) -> list[tuple[date, date]]:
+def _options(deal: Deal, as_of: date) -> list[tuple[date, date]]:
     """The tenant's chances to give notice: (notice day, the day the lease then ends).
 
-    The first day the right allows, then the first day of each month of the
-    grid, while the notice still ends the lease before its term does.
+    The first day the right allows (not before the valuation date, as the
+    committed value has it), then the first day of each month of the grid,
+    while the notice still ends the lease before its term does.
     """
     term = deal.termination
     assert term is not None
-    first = max(term.not_before or deal.start, deal.start)
+    first = max(term.not_before or deal.start, deal.start, as_of)
     out: list[tuple[date, date]] = []
     k = 0
     notice = first
@@ -377,8 +383,10 @@ def _template(
         end_value = lessor.end_value
         if end_value.basis == "fixed":
             fixed = _f(end_value.value)
-        elif end_value.basis == "market" and curve is not None:
+        else:
+            # A built facility keeps its book value, with or without a market to re-let at.
             facility_pv = _f(end_value.facility_value * disc.factor(end_value.on))
+        if end_value.basis == "market" and curve is not None:
             stack = cost_stack(deal)
             gap = deal.assumptions.lessor.relet_gap_months if deal.assumptions.lessor else 0
             base_lines = _stack_lines(
@@ -439,10 +447,15 @@ def _template(
     )
 
 
+def _late_right(deal: Deal) -> bool:
+    """Whether the contract lets the tenant walk away from a late delivery."""
+    return deal.delivery is not None and deal.delivery.shortfall == "terminate"
+
+
 def _late(deal: Deal) -> bool:
     """Whether service starts after the delivery deadline and its grace, with a right to walk."""
     d = deal.delivery
-    if d is None or d.shortfall != "terminate":
+    if d is None or not _late_right(deal):
         return False
     return deal.start > d.deadline + timedelta(days=d.grace_days)
 
@@ -577,16 +590,19 @@ def _results(arrays: dict[str, Array]) -> PathResults:
     )
 
 
-def brownian(rng: np.random.Generator, paths: int, months: int) -> Array:
-    """A standard Brownian motion by calendar month (in years' units), 0 in the first month.
+def brownian(seed: int, block: int, paths: int, cal0: int, months: int) -> Array:
+    """A standard Brownian motion by calendar month (in years' units), from month ``cal0``.
 
-    Shared by every deal of a run: each scales it by its own volatility, so
-    one market moves them all.
+    Shared by every deal of a run: each scales it by its own volatility from
+    its own valuation month, so one market moves them all. Each calendar
+    month's step has its own stream (keyed by the seed, the block and the
+    month), so a deal sees the same market whichever other deals share the run.
     """
-    steps = rng.standard_normal((paths, months))
+    steps = np.empty((paths, months))
+    for m in range(months):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 0, cal0 + m)))
+        steps[:, m] = rng.standard_normal(paths)
     w: Array = np.cumsum(steps, axis=1) / math.sqrt(12.0)
-    # The first month is the valuation date's: the price is the curve's there.
-    w -= w[:, :1]
     return w
 
 
@@ -611,7 +627,13 @@ def simulate_deal(
     x = model.inputs
     paths = shocks.shape[0]
     volatility = _f(x.volatility) if switches.pricing else 0.0
-    market = np.exp(volatility * shocks) if volatility else np.ones_like(shocks)
+    # The price is the curve's in the deal's own valuation month: the walk starts there.
+    own = min(max(_cal(model.as_of) - cal0, 0), shocks.shape[1] - 1)
+    market = (
+        np.exp(volatility * (shocks - shocks[:, own : own + 1]))
+        if volatility
+        else np.ones_like(shocks)
+    )
     n = len(model.col_day)
     # Every draw is made whatever is switched on, so one risk alone sees the same numbers.
     slip = np.asarray(rng.random(size=paths) < _f(x.slip_probability), dtype=bool)
@@ -623,8 +645,10 @@ def simulate_deal(
     walk_hazard = -math.log1p(-_f(x.walk_probability)) / 365.0
     unit = np.asarray(rng.exponential(1.0, size=paths), dtype=np.float64)
     walk_day: Array = unit / walk_hazard if walk_hazard > 0 else np.full(paths, NEVER)
+    # Outages for every billing period any delivery state has: a slip moves the periods.
+    hours = np.max([t.hours for t in model.templates], axis=0)
     outages = rng.poisson(
-        np.broadcast_to(_f(x.outages_per_year) / 8760.0 * model.templates[0].hours, (paths, n))
+        np.broadcast_to(_f(x.outages_per_year) / 8760.0 * hours, (paths, n))
     ).astype(np.float64)
     downtime = rng.gamma(np.maximum(outages, 0.0), _f(x.mean_hours)) * (outages > 0)
     if not switches.delivery:
@@ -696,7 +720,7 @@ def _paths_of(
     # Delivered too late, a tenant with the right walks away before service starts if the
     # market then is cheaper than its lease by the margin (the same rule as its notice).
     late_walk = np.zeros(g, dtype=bool)
-    if t.late and model.lease_price is not None:
+    if t.late and x.rational_walk and model.lease_price is not None:
         price = t.start_price * _at(market, cal0, np.array([t.start_cal], dtype=np.int64))[:, 0]
         late_walk = price < model.lease_price * (1 - _f(x.walk_margin))
         rows = np.where(late_walk[:, None], 0.0, rows)
@@ -706,7 +730,7 @@ def _paths_of(
     missed = lost & (rows > 0)
     any_missed = missed.any(axis=1)
     default_end = np.where(any_missed, col_day[missed.argmax(axis=1)], NEVER)
-    recovered = np.where(lost, rows, 0.0) * _f(x.recovery)
+    claims = np.where(lost, rows, 0.0)
     paid = np.where(lost, 0.0, rows)
     end = np.minimum(end, default_end)
     # Outages: the SLA credits a period's fee; each outage costs the lessor.
@@ -721,11 +745,18 @@ def _paths_of(
         credits = paid * share
     paid = paid - credits
     outage_cost = outages * _f(x.cost_per_outage) * served * t.periodic
+    base_end = t.end_day[-1]
+    value = _residual(model, t, market, cal0, end) if model.has_lessor else None
+    # The claim after a default is the payments missed less what the capacity, re-let, earns
+    # in the rest of the term (the lessor's duty to mitigate); recovery is a share of that.
+    claim = claims.sum(axis=1)
+    mitigation = (value.it * (col_day < base_end)[None, :]).sum(axis=1) if value else 0.0
+    scale = np.where(claim > 0, np.clip(1.0 - mitigation / np.maximum(claim, 1e-9), 0.0, 1.0), 0.0)
+    recovered = claims * (_f(x.recovery) * scale)[:, None]
     cash = paid + recovered - outage_cost
     revenue = (paid + recovered).sum(axis=1)
     walked = ((choice < n_options) & (t.end_day[choice] <= default_end)) | late_walk
     defaulted = any_missed & (default_end < t.end_day[choice]) & ~late_walk
-    base_end = t.end_day[-1]
     early = end < base_end
     # What the tenant pays, and after a walkaway the market for the rest of the term.
     tenant = paid.sum(axis=1)
@@ -756,10 +787,9 @@ def _paths_of(
         if amount.any():
             by_year[int(year)] = amount
     out.revenue_by_year = by_year
-    if not model.has_lessor:
+    if value is None:
         return out
     flows = cash + t.opex[None, :] * served + t.capex[None, :]
-    value = _residual(model, t, market, cal0, end)
     end_col = np.minimum(np.searchsorted(col_day, end), len(col_day) - 1)
     rows_idx = np.arange(g)
     # Cash: the lease, the running costs, capex, and the re-let before the term's end.
@@ -789,10 +819,13 @@ def _paths_of(
         taken = value.it + (value.other if t.secured_all else 0.0)
         equity -= np.where(covered[:, None], 0.0, taken)
         out.irr_equity = irr(equity, years)
+        # CFADS falls by what did not come in (credits, payments missed less recoveries) and
+        # by the outages' costs, each in the period its service falls in.
+        shortfall = t.rec[-1][None, :] - paid - recovered + outage_cost
         period_credit = np.zeros((g, len(loan.service)))
         has = loan.period_of_col >= 0
         if has.any():
-            np.add.at(period_credit.T, loan.period_of_col[has], (credits + outage_cost)[:, has].T)
+            np.add.at(period_credit.T, loan.period_of_col[has], shortfall[:, has].T)
         tested = loan.tested > 0
         ratio = np.where(
             serviced & tested[None, :],
@@ -985,11 +1018,12 @@ class Job:
 
 def block(job: Job) -> list[PathResults]:
     """One seeded block: the market shared by every deal, then each deal on its own stream."""
-    market_rng = np.random.default_rng(np.random.SeedSequence(job.seed, spawn_key=(job.block, 0)))
-    shocks = brownian(market_rng, job.paths, job.months)
+    shocks = brownian(job.seed, job.block, job.paths, job.cal0, job.months)
     out = []
-    for i, model in enumerate(job.models):
-        rng = np.random.default_rng(np.random.SeedSequence(job.seed, spawn_key=(job.block, i + 1)))
+    for model in job.models:
+        # Each deal's own draws are keyed by its file, not its place in the run.
+        key = zlib.crc32(model.path.encode("utf-8", "surrogateescape"))
+        rng = np.random.default_rng(np.random.SeedSequence(job.seed, spawn_key=(job.block, 1, key)))
         res = simulate_deal(model, rng, shocks, job.cal0, job.switches)
         if job.npv_only:
             empty = np.empty(0)
@@ -1221,6 +1255,18 @@ def simulate(
                 )
             )
         bars.sort(key=lambda bar: -bar.swing)
+        notes = list(model.notes)
+        noisy = [
+            s.label
+            for s in stats
+            if s.mean is not None and s.stderr is not None and s.stderr > 0.1 * abs(s.mean)
+        ]
+        if noisy:
+            notes.append(
+                "the mean is uncertain (its standard error is over a tenth of it) for: "
+                + ", ".join(noisy)
+                + "; read the median, or run more paths"
+            )
         deals.append(
             DealRisk(
                 source=model.path,
@@ -1233,7 +1279,7 @@ def simulate(
                 histogram=histogram(res.npv) if model.has_lessor else (),
                 headline=a.total,
                 committed=a.committed_value,
-                notes=model.notes,
+                notes=tuple(notes),
             )
         )
     books = _books(deals, results) if by_lessor else ()

@@ -83,8 +83,11 @@ def risk_inputs(deal: Deal) -> RiskInputs:
     defaults: list[str] = []
     borrowed: list[str] = []
     term = deal.termination
-    # Without a right of the tenant's to end the lease, the walkaway settings never apply.
-    moot = set() if term is not None and term.by != "lessor" else set(WALK_FIELDS)
+    # Without a right of the tenant's to end the lease (or to leave a late delivery), the
+    # walkaway settings never apply.
+    walks = term is not None and term.by != "lessor"
+    late = deal.delivery is not None and deal.delivery.shortfall == "terminate"
+    moot = set() if walks or late else set(WALK_FIELDS)
     for part in RISKS:
         given = getattr(block, part)
         for name in type(given).model_fields:
@@ -261,7 +264,9 @@ CONVENTIONS: Final = (
     "After a walkaway the tenant's cost adds the market's price for the rest of the term.",
     "Pricing: the market price per GPU-hour is the deal's curve times exp(volatility x W), W a "
     "standard Brownian motion stepped monthly from the valuation date: lognormal, the curve its "
-    "median. One W for every deal of a run; it decides the walkaway and prices the re-let.",
+    "median (so its mean lies above the curve, more so the longer the horizon). One W for "
+    "every deal of a run, each deal's price starting from its curve in its own valuation "
+    "month; it decides the walkaway and prices the re-let.",
     "Operations: outages at the yearly rate (Poisson), each exponentially long with the mean "
     "hours; a billing period's uptime is 1 - downtime / its hours, credited by the deal's SLA "
     "terms; each outage costs the lessor cost_per_outage. DSCR falls by the credits and costs "
@@ -269,8 +274,10 @@ CONVENTIONS: Final = (
     "A lease that ends early: the lessor's running costs are those of the months that start "
     "before it ends; its capacity is re-let from the first month of the deal's grid on or after "
     "that day, after the re-letting gap, at the path's market; a loan still owed is repaid from "
-    "the collateral's value then, the rest the lender's loss. Recovery is on the missed "
-    "payments, as the credit view has it, not reduced by what the re-let earns.",
+    "the collateral's value then, the rest the lender's loss. After a default the claim is the "
+    "payments missed less what the re-let earns in the rest of the term (the duty to "
+    "mitigate), and the recovery share of it is recovered with each missed payment; with "
+    "nothing to re-let, that is the credit view's closed form.",
     "Statistics: mean with its standard error, percentiles (numpy's linear), expected "
     "shortfall = the mean of the worst 5% of paths (lowest NPV, IRR, revenue, DSCR; highest "
     "payback, tenant cost, lender loss). An IRR is left out of its statistics on a path where no "
