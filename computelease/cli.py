@@ -307,7 +307,12 @@ def check(
     ] = None,
     output_format: Annotated[
         CheckFormat,
-        typer.Option("--format", "-f", help="text: one line per problem; json: an array."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: one line per problem; json: an array; github: Actions annotations "
+            "(and a step summary); junit: JUnit XML; sarif: SARIF 2.1.0.",
+        ),
     ] = CheckFormat.text,
     strict: Annotated[
         bool, typer.Option("--strict", metavar="", help="Fail (exit 1) on warnings too.")
@@ -322,6 +327,8 @@ def check(
     run = api.check(paths or ["deals"])
     _diagnose(run.problems, debug=_debug_requested(ctx), lines=False)
     _out(reporter(output_format).check(run))
+    if output_format is CheckFormat.github:
+        _step_summary(run)
     raise typer.Exit(_exit(run.problems, strict=strict))
 
 
@@ -553,6 +560,20 @@ def risk(
     result = api.risk(deals, settings, paths=paths, seed=seed, workers=workers, book=book)
     options = _options(exact, currency_symbol, output)
     _finish(ctx, result, lambda r, value: r.risk(value, options), output_format, output)
+
+
+def _step_summary(run: Any) -> None:
+    """Append the findings to GitHub's job summary, when the runner says where it is."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from computelease.render import github
+
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(github.summary(run))
+    except OSError as exc:
+        _err(f"lease: warning: could not write the step summary to {target}: {exc.strerror}")
 
 
 def _choice(option: str, value: str | None, choices: Sequence[str]) -> str | None:

@@ -40,6 +40,9 @@ class OutputFormat(StrEnum):
 class CheckFormat(StrEnum):
     text = "text"
     json = "json"
+    github = "github"
+    junit = "junit"
+    sarif = "sarif"
 
 
 class Renderer(Protocol):
@@ -102,5 +105,17 @@ def reporter(fmt: CheckFormat) -> Reporter:
             from computelease.render import json
 
             return json
+        case CheckFormat.github:
+            from computelease.render import github
+
+            return github
+        case CheckFormat.junit:
+            from computelease.render import junit
+
+            return junit
+        case CheckFormat.sarif:
+            from computelease.render import sarif
+
+            return sarif
         case _:  # pragma: no cover - mypy proves the match exhaustive
             assert_never(fmt)
