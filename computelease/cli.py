@@ -45,7 +45,8 @@ app = typer.Typer(
     "unit economics and breakeven, exact to the cent.",
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion for bash, zsh, fish and PowerShell.
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -135,18 +136,62 @@ def _root(
     ctx.obj = {"debug": debug}
 
 
+def complete_deals(incomplete: str) -> list[str]:
+    """Deal files (``*.yaml``, ``*.yml``) and folders under what has been typed so far."""
+    folder, _, stem = incomplete.rpartition("/")
+    base = Path(folder or ".")
+    try:
+        entries = sorted(base.iterdir())
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        if not entry.name.startswith(stem) or entry.name.startswith("."):
+            continue
+        shown = f"{folder}/{entry.name}" if folder else entry.name
+        if entry.is_dir():
+            out.append(shown + "/")
+        elif entry.suffix in (".yaml", ".yml"):
+            out.append(shown)
+    return out
+
+
+def complete_metric(incomplete: str) -> list[str]:
+    """The metrics of ``lease sensitivity --metric``."""
+    from computelease.core.metrics import METRICS
+
+    return [name for name in METRICS if name.startswith(incomplete)]
+
+
+def _words(*choices: str) -> Callable[[str], list[str]]:
+    def complete(incomplete: str) -> list[str]:
+        return [c for c in choices if c.startswith(incomplete)]
+
+    return complete
+
+
 # Options shared by several commands, and the longer ones of each, declared once.
 DealsArgument = Annotated[
     # Strings, not Paths: Path("") would quietly mean the current folder.
     list[str],
     # readable=False: a file that cannot be read is E001 beside the others, not a stop.
     typer.Argument(
-        help="Deal files or folders.", show_default=False, metavar="DEAL", readable=False
+        help="Deal files or folders.",
+        show_default=False,
+        metavar="DEAL",
+        readable=False,
+        autocompletion=complete_deals,
     ),
 ]
 DealArgument = Annotated[
     str,
-    typer.Argument(help="A deal file.", show_default=False, metavar="DEAL", readable=False),
+    typer.Argument(
+        help="A deal file.",
+        show_default=False,
+        metavar="DEAL",
+        readable=False,
+        autocompletion=complete_deals,
+    ),
 ]
 FormatOption = Annotated[
     OutputFormat,
@@ -204,7 +249,12 @@ ScenarioNameOption = Annotated[
 ]
 PeriodOption = Annotated[
     str | None,
-    typer.Option("--by", metavar="month|quarter|year", help="Sum the payments by period."),
+    typer.Option(
+        "--by",
+        metavar="month|quarter|year",
+        help="Sum the payments by period.",
+        autocompletion=_words("month", "quarter", "year"),
+    ),
 ]
 OptionsFlag = Annotated[
     bool, typer.Option("--with-options", metavar="", help="Include the lessee's option streams.")
@@ -266,13 +316,19 @@ VaryOption = Annotated[
 MetricOption = Annotated[
     str,
     typer.Option(
-        "--metric", metavar="NAME", help="What each cell shows (see lease sensitivity --help)."
+        "--metric",
+        metavar="NAME",
+        help="What each cell shows (see lease sensitivity --help).",
+        autocompletion=complete_metric,
     ),
 ]
 BookOption = Annotated[
     str | None,
     typer.Option(
-        "--by", metavar="year", help="year: a book of revenue by year, scheduled and committed."
+        "--by",
+        metavar="year",
+        help="year: a book of revenue by year, scheduled and committed.",
+        autocompletion=_words("year"),
     ),
 ]
 LessorOption = Annotated[
@@ -525,7 +581,10 @@ WorkersOption = Annotated[
 RiskByOption = Annotated[
     str | None,
     typer.Option(
-        "--by", metavar="lessor", help="lessor: each lessor's deals as one book on one market."
+        "--by",
+        metavar="lessor",
+        help="lessor: each lessor's deals as one book on one market.",
+        autocompletion=_words("lessor"),
     ),
 ]
 
