@@ -1197,7 +1197,9 @@ def simulate(
             Codes.BAD_SETTING, f"paths: give 1 to {MAX_PATHS:,} paths; got {paths:,}"
         )
     if not 0 <= seed < 2**63:
-        raise RequestError(Codes.BAD_SETTING, f"seed: give a whole number from 0; got {seed}")
+        raise RequestError(
+            Codes.BAD_SETTING, f"seed: give a whole number from 0 to {2**63 - 1:,}; got {seed:,}"
+        )
     models = [build_model(src, a, risk_inputs(a.deal)) for src, a in analyses]
     # Every run's blocks (all risks, then each alone) go to the mapper together.
     runs = [Switches(), *(Switches.only(r) for r in RISKS)] if tornado else [Switches()]
