@@ -24,7 +24,6 @@ import random
 import resource
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,19 +32,10 @@ from computelease import api
 from computelease.core import montecarlo
 from computelease.core.analysis import Analysis, analyse
 from computelease.core.risk import risk_inputs
-from tests.benchmarks.bench import variant
+from tests.benchmarks.bench import best, variant
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "deals").glob("*.yaml"))
-
-
-def best(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def book(folder: Path, size: int) -> list[tuple[str, Analysis]]:
