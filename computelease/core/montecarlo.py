@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Final
@@ -551,43 +551,11 @@ class PathResults:
     walked: Array  # 1 where the tenant gave notice
     defaulted: Array  # 1 where it defaulted
     end_year: Array  # the calendar year the lease ended early (0: ran its term)
-    revenue_by_year: dict[int, Array] = field(default_factory=dict)
+    revenue_by_year: dict[int, Array] = field(default_factory=dict, init=False)
 
 
 #: PathResults' per-path arrays, by name.
-RESULT_FIELDS: Final = (
-    "npv",
-    "irr",
-    "irr_equity",
-    "payback",
-    "revenue",
-    "pv",
-    "tenant_cost",
-    "min_dscr",
-    "breach",
-    "lender_loss",
-    "walked",
-    "defaulted",
-    "end_year",
-)
-
-
-def _results(arrays: dict[str, Array]) -> PathResults:
-    return PathResults(
-        npv=arrays["npv"],
-        irr=arrays["irr"],
-        irr_equity=arrays["irr_equity"],
-        payback=arrays["payback"],
-        revenue=arrays["revenue"],
-        pv=arrays["pv"],
-        tenant_cost=arrays["tenant_cost"],
-        min_dscr=arrays["min_dscr"],
-        breach=arrays["breach"],
-        lender_loss=arrays["lender_loss"],
-        walked=arrays["walked"],
-        defaulted=arrays["defaulted"],
-        end_year=arrays["end_year"],
-    )
+RESULT_FIELDS: Final = tuple(f.name for f in fields(PathResults) if f.init)
 
 
 def brownian(seed: int, block: int, paths: int, cal0: int, months: int) -> Array:
@@ -661,7 +629,7 @@ def simulate_deal(
         downtime = np.zeros((paths, n))
     delay = np.where(slip, np.floor(months + 0.5), 0.0).astype(np.int64)
     delay = np.minimum(delay, len(model.templates) - 1)
-    out = _results({name: np.zeros(paths) for name in RESULT_FIELDS})
+    out = PathResults(**{name: np.zeros(paths) for name in RESULT_FIELDS})
     out.min_dscr[:] = np.nan
     out.irr[:] = np.nan
     out.irr_equity[:] = np.nan
@@ -1027,7 +995,7 @@ def block(job: Job) -> list[PathResults]:
         res = simulate_deal(model, rng, shocks, job.cal0, job.switches)
         if job.npv_only:
             empty = np.empty(0)
-            res = _results({n: res.npv if n == "npv" else empty for n in RESULT_FIELDS})
+            res = PathResults(**{n: res.npv if n == "npv" else empty for n in RESULT_FIELDS})
         out.append(res)
     return out
 
@@ -1086,7 +1054,9 @@ def run(
 
 
 def _join(parts: Sequence[PathResults]) -> PathResults:
-    joined = _results({n: np.concatenate([getattr(p, n) for p in parts]) for n in RESULT_FIELDS})
+    joined = PathResults(
+        **{n: np.concatenate([getattr(p, n) for p in parts]) for n in RESULT_FIELDS}
+    )
     years = sorted({y for p in parts for y in p.revenue_by_year})
     joined.revenue_by_year = {
         y: np.concatenate([p.revenue_by_year.get(y, np.zeros(len(p.npv))) for p in parts])
