@@ -31,9 +31,11 @@ if TYPE_CHECKING:
         check,
         compare,
         load,
+        new_deal,
         risk,
         scenario,
         schedule,
+        schema,
         sensitivity,
     )
     from computelease.core.analysis import Settings
@@ -68,9 +70,11 @@ __all__ = [
     "check",
     "compare",
     "load",
+    "new_deal",
     "risk",
     "scenario",
     "schedule",
+    "schema",
     "sensitivity",
 ]
 

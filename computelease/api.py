@@ -23,13 +23,16 @@ file only.
 
 from __future__ import annotations
 
+import json
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, cast, get_args
 
 from computelease import checks, loader, source
 from computelease.core import analysis as core_analysis
@@ -68,11 +71,16 @@ __all__ = [
     "check",
     "compare",
     "load",
+    "new_deal",
     "risk",
     "scenario",
     "schedule",
+    "schema",
     "sensitivity",
 ]
+
+#: The committed JSON Schema of the deal format, beside this module.
+SCHEMA_FILE: Final = "deal.schema.json"
 
 if TYPE_CHECKING:
     from computelease.core.montecarlo import Job, Mapper, PathResults
@@ -496,6 +504,89 @@ def _pool(workers: int | None) -> Mapper:
             return list(pool.map(fn, jobs))
 
     return mapper
+
+
+def schema() -> dict[str, Any]:
+    """The deal format's JSON Schema (draft-07), for editors: ``lease schema`` prints it.
+
+    It is generated from the models and committed in the package (a test keeps
+    it current), so reading it costs no model introspection.
+    """
+    from importlib import resources
+
+    return cast(
+        dict[str, Any],
+        json.loads(resources.files("computelease").joinpath(SCHEMA_FILE).read_text("utf-8")),
+    )
+
+
+@dataclass(frozen=True)
+class NewDeal:
+    """A starter deal written by :func:`new_deal`: its file and text, and the schema it names."""
+
+    path: str
+    text: str
+    #: The schema file written beside the deal because none was found above it, or None.
+    schema_written: str | None
+
+
+def new_deal(
+    path: str | os.PathLike[str],
+    answers: Mapping[str, str] | None = None,
+    *,
+    today: date | None = None,
+) -> Result[NewDeal]:
+    """Write a commented starter deal to ``path``, which must not exist (``lease new``).
+
+    ``answers`` gives the terms by key (``name``, ``lessor``, ``lessee``,
+    ``start``, ``months``, ``amount``, ``every``, ``gpus``:
+    :data:`computelease.starter.QUESTIONS`); a term left out takes its default.
+    Each is read as the deal's field reads it, so the file passes ``lease check``.
+    Its first line names the nearest ``deal.schema.json`` in its folder or one
+    above; with none, the schema is written beside it.
+    """
+    from computelease import starter
+
+    target = Path(path)
+    shown = os.fspath(path)
+    try:
+        terms = starter.read({**starter.defaults(today or date.today()), **(answers or {})})
+    except RequestError as exc:
+        return Result(None, (Problem(None, None, None, exc.code, exc.message),))
+    folder = target.absolute().parent
+    schema_file = _nearest_schema(folder)
+    written = None if schema_file.exists() else schema_file
+    relative = Path(os.path.relpath(schema_file, folder)).as_posix()
+    text = starter.deal_text(terms, relative, shown)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except FileExistsError:
+        message = f"{shown} already exists; lease new never writes over a file"
+        return Result(None, (Problem(shown, None, None, Codes.FILE_EXISTS, message),))
+    except OSError as exc:
+        message = f"cannot create {shown}: {(exc.strerror or type(exc).__name__).lower()}"
+        return Result(None, (Problem(shown, None, None, Codes.FILE_EXISTS, message),))
+    if written is not None:
+        from importlib import resources
+
+        schema = resources.files("computelease").joinpath(SCHEMA_FILE).read_text("utf-8")
+        # One written since we looked is someone's own: it stands.
+        with suppress(FileExistsError), open(written, "x", encoding="utf-8", newline="") as out:
+            out.write(schema)
+    shown_schema = os.path.relpath(written) if written is not None else None
+    return Result(NewDeal(shown, text, shown_schema), (), (shown,))
+
+
+def _nearest_schema(folder: Path) -> Path:
+    """``deal.schema.json`` in ``folder`` or the nearest folder above it; else in ``folder``."""
+    for place in (folder, *folder.parents):
+        if (place / SCHEMA_FILE).is_file():
+            return place / SCHEMA_FILE
+        if (place / ".git").exists():
+            break  # a repository's deals do not reach for a schema outside it
+    return folder / SCHEMA_FILE
 
 
 def check(sources: Sources) -> CheckRun:

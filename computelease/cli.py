@@ -621,6 +621,98 @@ def risk(
     _finish(ctx, result, lambda r, value: r.risk(value, options), output_format, output)
 
 
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def schema(output: OutputOption = None) -> None:
+    """The JSON Schema (draft-07) of the deal format, for editors and other tools.
+
+    Save it beside your deals and start each deal file with
+    `# yaml-language-server: $schema=deal.schema.json`: VS Code's YAML
+    extension, Neovim and Helix then complete fields and flag wrong ones as
+    you type. `lease check` still has the last word (cross-field rules).
+    """
+    import json
+
+    from computelease import api
+
+    _emit(json.dumps(api.schema(), indent=2, ensure_ascii=False) + "\n", output, [])
+
+
+def _term(key: str, help_text: str) -> Any:
+    return typer.Option(f"--{key}", help=help_text, show_default=False)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def new(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(help="The deal file to create; it must not exist.", metavar="FILE.yaml"),
+    ],
+    name: Annotated[str | None, _term("name", "What the deal is called.")] = None,
+    lessor: Annotated[str | None, _term("lessor", "Who provides the capacity.")] = None,
+    lessee: Annotated[str | None, _term("lessee", "Who pays for it.")] = None,
+    start: Annotated[str | None, _term("start", "First day of service, YYYY-MM-DD.")] = None,
+    months: Annotated[str | None, _term("months", "Term in months (default 36).")] = None,
+    amount: Annotated[str | None, _term("amount", "Payment each period ($10M).")] = None,
+    every: Annotated[str | None, _term("every", "month, quarter or year.")] = None,
+    gpus: Annotated[str | None, _term("gpus", "GPUs leased (default: none given).")] = None,
+) -> None:
+    """A commented starter deal that passes `lease check`, with the schema line for editors.
+
+    On a terminal it asks for each term a flag did not give (Enter keeps the
+    default shown); otherwise it takes the flags and defaults and never asks.
+    It never writes over a file. Without a deal.schema.json in the file's
+    folder or one above it, it writes one beside the file.
+    """
+    from computelease import api
+
+    result = api.new_deal(path, _starter_answers(ctx.params))
+    _diagnose(result.problems, debug=_debug_requested(ctx))
+    if result.value is not None:
+        _created(result.value)
+    raise typer.Exit(_exit(result.problems))
+
+
+def _starter_answers(params: dict[str, Any]) -> dict[str, str]:
+    """The terms the flags give; on a terminal, the others asked for, each checked as typed."""
+    from datetime import date
+
+    from computelease import starter
+
+    answers = {q.key: params[q.key] for q in starter.QUESTIONS if params.get(q.key) is not None}
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return answers
+    defaults = starter.defaults(date.today())
+    for question in starter.QUESTIONS:
+        if question.key not in answers:
+            answers[question.key] = typer.prompt(
+                question.prompt, default=defaults[question.key], value_proc=_checked(question)
+            )
+    return answers
+
+
+def _checked(question: Any) -> Callable[[str], str]:
+    """A prompt's answer, read as the term's field reads it: refused, it is asked again."""
+    from computelease.errors import FieldError
+
+    def check(value: str) -> str:
+        try:
+            question.read(value)
+        except FieldError as exc:
+            raise typer.BadParameter(exc.message) from None
+        return value
+
+    return check
+
+
+def _created(made: Any) -> None:
+    if made.schema_written is not None:
+        _err(f"lease: wrote {made.schema_written}, the schema your editor reads")
+    _err(f"lease: wrote {made.path}; next: lease check {made.path}")
+
+
 def _step_summary(run: Any) -> None:
     """Append the findings to GitHub's job summary, when the runner says where it is."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")

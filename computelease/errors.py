@@ -61,6 +61,7 @@ class Codes:
     FILE_TOO_LARGE = Code("E002", "file is larger than the size limit")
     NOT_UTF8 = Code("E003", "file is not valid UTF-8")
     NO_DEALS = Code("E004", "no deal files found", usage=True)
+    FILE_EXISTS = Code("E005", "the file to create already exists", usage=True)
     # E1xx: YAML syntax and structure.
     YAML_SYNTAX = Code("E101", "YAML syntax error")
     EMPTY = Code("E102", "file holds no deal")

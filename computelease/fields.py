@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 from pydantic.functional_validators import PlainValidator
 from pydantic_core import PydanticCustomError
 
@@ -406,64 +406,203 @@ def _version(value: Any) -> Literal[1]:
     )
 
 
-Name = Annotated[str, parser(text(MAX_NAME)), Kind.OTHER]
-Notes = Annotated[str, parser(text(MAX_NOTES)), Kind.OTHER]
-Slug = Annotated[str, parser(slug("id")), Kind.OTHER]
-Url = Annotated[str, parser(_url), Kind.OTHER]
-Day = Annotated[date, parser(dates.parse_date), Kind.DATE]
-Money = Annotated[Decimal, parser(_money), Kind.MONEY]
-MoneyOrPercent = Annotated[Decimal | money.Percent, parser(_money_or_percent), Kind.MONEY]
-DebtAmount = Annotated[Decimal | money.Percent, parser(_debt), Kind.MONEY]
-Flag = Annotated[bool, parser(_flag), Kind.OTHER]
-CurrencyCode = Annotated[str, parser(currency_code), Kind.OTHER]
-Version = Annotated[Literal[1], parser(_version), Kind.OTHER]
-Gpus = Annotated[int, parser(count(1, 100_000_000, "GPUs")), Kind.COUNT]
-NoticeDays = Annotated[int, parser(count(0, MAX_NOTICE_DAYS, "days")), Kind.COUNT]
-TermMonths = Annotated[int, parser(count(1, dates.MAX_TERM_MONTHS, "months")), Kind.COUNT]
-PowerMW = Annotated[Decimal, parser(positive("MW", Decimal(1_000_000))), Kind.NUMBER]
+# What each field type looks like in the deal format's JSON Schema (``lease schema``), for
+# editors. Every scalar the loader reads is text, so a schema may not refuse what a parser
+# accepts: a number may also be written as text ("150_000_000", "$150M", "8%"), and the
+# patterns admit every form the parsers read (tests/test_schema.py holds them to that).
+_NUM: Final = r"[-+]?(?:[0-9][0-9_,]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]{1,4})?"
+_MONEY_TEXT: Final = (
+    rf"^\s*[-+]?\s*(?:[$€£¥₩]|[A-Za-z]{{3}})?\s*{_NUM}\s*(?:[KkMmBbTt]|[Mm][Mm]|[Bb][Nn])?\s*$"
+)
+_PERCENT_TEXT: Final = rf"^\s*{_NUM}\s*%\s*$"
+_DATE_TEXT: Final = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$"
+
+
+def _bound(value: Decimal | int) -> int | float:
+    """A bound as a JSON number: a schema's metadata, never a figure that is computed."""
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else money.to_float(number)
+
+
+def _json(**fragment: Any) -> WithJsonSchema:
+    return WithJsonSchema(fragment)
+
+
+def _text_json(limit: int) -> WithJsonSchema:
+    # YAML 1.2 reads `title: False` or `name: 2027` as no text, where the loader keeps the text.
+    return _json(type=["string", "number", "boolean"], minLength=1, maxLength=limit)
+
+
+def _money_json(*, percent: bool = False) -> WithJsonSchema:
+    pattern = f"(?:{_MONEY_TEXT})|(?:{_PERCENT_TEXT})" if percent else _MONEY_TEXT
+    return _json(
+        type=["number", "string"], minimum=0, maximum=_bound(money.MAX_AMOUNT), pattern=pattern
+    )
+
+
+def _number_json(
+    low: Decimal | int, high: Decimal | int, *, low_open: bool = False, percent: bool = False
+) -> WithJsonSchema:
+    pattern = rf"^\s*{_NUM}\s*%?\s*$" if percent else rf"^\s*{_NUM}\s*$"
+    floor = {"exclusiveMinimum" if low_open else "minimum": _bound(low)}
+    return _json(type=["number", "string"], **floor, maximum=_bound(high), pattern=pattern)
+
+
+def _rate_json(low: str, high: str, *, low_open: bool = False) -> WithJsonSchema:
+    return _number_json(Decimal(low), Decimal(high), low_open=low_open, percent=True)
+
+
+def _count_json(low: int, high: int) -> WithJsonSchema:
+    return _json(type=["integer", "string"], minimum=low, maximum=high, pattern=rf"^\s*{_NUM}\s*$")
+
+
+def _choice_json(*options: str) -> WithJsonSchema:
+    # YAML reads an unquoted 730 as a number, which the field takes as the text "730".
+    return _json(enum=[*options, *(int(o) for o in options if o.isdigit())])
+
+
+_DATE_JSON: Final = {"type": "string", "format": "date", "pattern": _DATE_TEXT}
+_DELAY_JSON: Final = {
+    "type": "string",
+    "pattern": r"^\s*(?:[A-Za-z0-9-]+\s*=\s*)?[0-9]{1,5}\s*[A-Za-z]{1,6}\s*$",
+}
+
+Name = Annotated[str, parser(text(MAX_NAME)), Kind.OTHER, _text_json(MAX_NAME)]
+Notes = Annotated[str, parser(text(MAX_NOTES)), Kind.OTHER, _text_json(MAX_NOTES)]
+_SLUG_JSON: Final = _json(type=["string", "integer"], pattern="^[a-z0-9-]+$", maxLength=100)
+Slug = Annotated[str, parser(slug("id")), Kind.OTHER, _SLUG_JSON]
+Url = Annotated[
+    str,
+    parser(_url),
+    Kind.OTHER,
+    _json(type="string", maxLength=2000, pattern=r"^[hH][tT][tT][pP][sS]?://[^\s]+$"),
+]
+Day = Annotated[date, parser(dates.parse_date), Kind.DATE, WithJsonSchema(_DATE_JSON)]
+Money = Annotated[Decimal, parser(_money), Kind.MONEY, _money_json()]
+MoneyOrPercent = Annotated[
+    Decimal | money.Percent, parser(_money_or_percent), Kind.MONEY, _money_json(percent=True)
+]
+DebtAmount = Annotated[
+    Decimal | money.Percent, parser(_debt), Kind.MONEY, _money_json(percent=True)
+]
+Flag = Annotated[bool, parser(_flag), Kind.OTHER, _json(type="boolean")]
+CurrencyCode = Annotated[
+    str,
+    parser(currency_code),
+    Kind.OTHER,
+    _json(
+        type="string",
+        enum=[*money.CURRENCIES, *(c.lower() for c in money.CURRENCIES)],
+    ),
+]
+Version = Annotated[Literal[1], parser(_version), Kind.OTHER, _json(enum=[1, "1"])]
+Gpus = Annotated[
+    int, parser(count(1, 100_000_000, "GPUs")), Kind.COUNT, _count_json(1, 100_000_000)
+]
+NoticeDays = Annotated[
+    int, parser(count(0, MAX_NOTICE_DAYS, "days")), Kind.COUNT, _count_json(0, MAX_NOTICE_DAYS)
+]
+TermMonths = Annotated[
+    int,
+    parser(count(1, dates.MAX_TERM_MONTHS, "months")),
+    Kind.COUNT,
+    _count_json(1, dates.MAX_TERM_MONTHS),
+]
+PowerMW = Annotated[
+    Decimal,
+    parser(positive("MW", Decimal(1_000_000))),
+    Kind.NUMBER,
+    _number_json(0, 1_000_000, low_open=True),
+]
 ReportedMonths = Annotated[
-    Decimal, parser(positive("months", Decimal(dates.MAX_TERM_MONTHS))), Kind.NUMBER
+    Decimal,
+    parser(positive("months", Decimal(dates.MAX_TERM_MONTHS))),
+    Kind.NUMBER,
+    _number_json(0, dates.MAX_TERM_MONTHS, low_open=True),
 ]
-DiscountRate = Annotated[Decimal, parser(rate("0", "1", what="discount rate")), Kind.RATE]
+DiscountRate = Annotated[
+    Decimal, parser(rate("0", "1", what="discount rate")), Kind.RATE, _rate_json("0", "1")
+]
 #: At most 90% a year: a steeper decline is no market, and bounds the price curve's range.
-Decline = Annotated[Decimal, parser(rate("0", "0.9", what="market decline")), Kind.RATE]
-Escalation = Annotated[
-    Decimal, parser(rate("-1", "1", low_open=True, what="escalation")), Kind.RATE
+Decline = Annotated[
+    Decimal, parser(rate("0", "0.9", what="market decline")), Kind.RATE, _rate_json("0", "0.9")
 ]
-Tolerance = Annotated[Decimal, parser(rate("0", "1", what="tolerance")), Kind.RATE]
-Share = Annotated[Decimal, parser(rate("0", "1", what="share")), Kind.RATE]
+Escalation = Annotated[
+    Decimal,
+    parser(rate("-1", "1", low_open=True, what="escalation")),
+    Kind.RATE,
+    _rate_json("-1", "1", low_open=True),
+]
+Tolerance = Annotated[
+    Decimal, parser(rate("0", "1", what="tolerance")), Kind.RATE, _rate_json("0", "1")
+]
+Share = Annotated[Decimal, parser(rate("0", "1", what="share")), Kind.RATE, _rate_json("0", "1")]
 #: Above zero: a running GPU draws power, and a delivery of nothing is a walkaway (terminate).
 Utilisation = Annotated[
-    Decimal, parser(rate("0", "1", low_open=True, what="utilisation")), Kind.RATE
+    Decimal,
+    parser(rate("0", "1", low_open=True, what="utilisation")),
+    Kind.RATE,
+    _rate_json("0", "1", low_open=True),
 ]
 DeliveredShare = Annotated[
-    Decimal, parser(rate("0", "1", low_open=True, what="delivered share")), Kind.RATE
+    Decimal,
+    parser(rate("0", "1", low_open=True, what="delivered share")),
+    Kind.RATE,
+    _rate_json("0", "1", low_open=True),
 ]
-DelayField = Annotated[Delay, parser(parse_delay), Kind.DELAY]
-TerminateField = Annotated[date | Literal["earliest"], parser(_terminate), Kind.DATE]
-ScenarioName = Annotated[str, parser(slug("scenario name"))]
-TrancheName = Annotated[str, parser(slug("tranche name")), Kind.OTHER]
-Years = Annotated[int, parser(count(1, 100, "years")), Kind.COUNT]
-GapMonths = Annotated[int, parser(count(0, 120, "months")), Kind.COUNT]
+DelayField = Annotated[Delay, parser(parse_delay), Kind.DELAY, WithJsonSchema(_DELAY_JSON)]
+TerminateField = Annotated[
+    date | Literal["earliest"],
+    parser(_terminate),
+    Kind.DATE,
+    _json(anyOf=[{"const": "earliest"}, _DATE_JSON]),
+]
+ScenarioName = Annotated[str, parser(slug("scenario name")), _SLUG_JSON]
+TrancheName = Annotated[str, parser(slug("tranche name")), Kind.OTHER, _SLUG_JSON]
+Years = Annotated[int, parser(count(1, 100, "years")), Kind.COUNT, _count_json(1, 100)]
+GapMonths = Annotated[int, parser(count(0, 120, "months")), Kind.COUNT, _count_json(0, 120)]
 #: A loan's life: at most 30 years, which keeps its compounding within the money context.
-TenorMonths = Annotated[int, parser(count(1, 360, "months")), Kind.COUNT]
-InterestRate = Annotated[Decimal, parser(rate("0", "1", what="interest rate")), Kind.RATE]
+TenorMonths = Annotated[int, parser(count(1, 360, "months")), Kind.COUNT, _count_json(1, 360)]
+InterestRate = Annotated[
+    Decimal, parser(rate("0", "1", what="interest rate")), Kind.RATE, _rate_json("0", "1")
+]
 #: Debt service coverage: cash available for debt service over debt service, above 0 to 100x.
-Dscr = Annotated[Decimal, parser(positive("DSCR", Decimal(100))), Kind.NUMBER]
+Dscr = Annotated[
+    Decimal,
+    parser(positive("DSCR", Decimal(100))),
+    Kind.NUMBER,
+    _number_json(0, 100, low_open=True),
+]
 #: An annual probability of default: at most 50%, beyond which no contract is priced.
 DefaultProbability = Annotated[
-    Decimal, parser(rate("0", "0.5", what="default probability")), Kind.RATE
+    Decimal,
+    parser(rate("0", "0.5", what="default probability")),
+    Kind.RATE,
+    _rate_json("0", "0.5"),
+]
+#: A delivery delay in months, whole or not: up to ten years.
+DelayMonths = Annotated[
+    Decimal, parser(number(Decimal(120), "months")), Kind.NUMBER, _number_json(0, 120)
+]
+#: An annual volatility of the market price's logarithm: up to 200% a year.
+Volatility = Annotated[
+    Decimal, parser(rate("0", "2", what="volatility")), Kind.RATE, _rate_json("0", "2")
+]
+#: Outages a year: up to one a day.
+OutageRate = Annotated[
+    Decimal, parser(number(Decimal(365), "outages a year")), Kind.NUMBER, _number_json(0, 365)
+]
+#: An outage's mean length in hours: up to a month.
+OutageHours = Annotated[
+    Decimal,
+    parser(positive("hours", Decimal(744))),
+    Kind.NUMBER,
+    _number_json(0, 744, low_open=True),
 ]
 #: Power usage effectiveness: total facility power over IT power, 1 (none lost) to 3.
-#: A delivery delay in months, whole or not: up to ten years.
-DelayMonths = Annotated[Decimal, parser(number(Decimal(120), "months")), Kind.NUMBER]
-#: An annual volatility of the market price's logarithm: up to 200% a year.
-Volatility = Annotated[Decimal, parser(rate("0", "2", what="volatility")), Kind.RATE]
-#: Outages a year: up to one a day.
-OutageRate = Annotated[Decimal, parser(number(Decimal(365), "outages a year")), Kind.NUMBER]
-#: An outage's mean length in hours: up to a month.
-OutageHours = Annotated[Decimal, parser(positive("hours", Decimal(744))), Kind.NUMBER]
-Pue = Annotated[Decimal, parser(positive("PUE", Decimal(3))), Kind.NUMBER]
+Pue = Annotated[
+    Decimal, parser(positive("PUE", Decimal(3))), Kind.NUMBER, _number_json(0, 3, low_open=True)
+]
 
 Frequency = Literal["month", "quarter", "year", "once"]
 Timing = Literal["advance", "arrears"]
@@ -473,16 +612,43 @@ Shortfall = Literal["pro-rata", "terminate", "drop"]
 HoursBasis = Literal["actual", "730"]
 Amortisation = Literal["level", "straight-line", "sculpted", "bullet"]
 
-FrequencyField = Annotated[Frequency, parser(choice("month", "quarter", "year", "once"))]
-TimingField = Annotated[Timing, parser(choice("advance", "arrears"))]
-CreditField = Annotated[Credit, parser(choice("pro-rata", "front", "back"))]
-PartyField = Annotated[Party, parser(choice("lessor", "lessee", "either"))]
-HoursBasisField = Annotated[HoursBasis, parser(choice("actual", "730"))]
+
+FrequencyField = Annotated[
+    Frequency,
+    parser(choice("month", "quarter", "year", "once")),
+    _choice_json("month", "quarter", "year", "once"),
+]
+TimingField = Annotated[
+    Timing, parser(choice("advance", "arrears")), _choice_json("advance", "arrears")
+]
+CreditField = Annotated[
+    Credit,
+    parser(choice("pro-rata", "front", "back")),
+    _choice_json("pro-rata", "front", "back"),
+]
+PartyField = Annotated[
+    Party,
+    parser(choice("lessor", "lessee", "either")),
+    _choice_json("lessor", "lessee", "either"),
+]
+HoursBasisField = Annotated[
+    HoursBasis, parser(choice("actual", "730")), _choice_json("actual", "730")
+]
 ServiceFrequencyField = Annotated[
-    Literal["month", "quarter", "year"], parser(choice("month", "quarter", "year"))
+    Literal["month", "quarter", "year"],
+    parser(choice("month", "quarter", "year")),
+    _choice_json("month", "quarter", "year"),
 ]
-SecuredOnField = Annotated[Literal["it", "all"], parser(choice("it", "all"))]
+SecuredOnField = Annotated[
+    Literal["it", "all"], parser(choice("it", "all")), _choice_json("it", "all")
+]
 AmortisationField = Annotated[
-    Amortisation, parser(choice("level", "straight-line", "sculpted", "bullet"))
+    Amortisation,
+    parser(choice("level", "straight-line", "sculpted", "bullet")),
+    _choice_json("level", "straight-line", "sculpted", "bullet"),
 ]
-ShortfallField = Annotated[Shortfall, parser(choice("pro-rata", "terminate", "drop"))]
+ShortfallField = Annotated[
+    Shortfall,
+    parser(choice("pro-rata", "terminate", "drop")),
+    _choice_json("pro-rata", "terminate", "drop"),
+]

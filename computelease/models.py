@@ -18,7 +18,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic.functional_validators import ModelWrapValidatorHandler
 
 from computelease import dates, money
@@ -486,7 +493,17 @@ class Scenario(_Model):
     market_gpu_hour: Money | None = None
     market_decline: Decline | None = None
     discount_rate: DiscountRate | None = None
-    set: Annotated[tuple[tuple[str, str | None], ...], parser(set_paths(_deal), scalar=False)] = ()
+    set: Annotated[
+        tuple[tuple[str, str | None], ...],
+        parser(set_paths(_deal), scalar=False),
+        WithJsonSchema(
+            {
+                "type": "object",
+                "propertyNames": {"pattern": r"^[A-Za-z_][A-Za-z0-9_.\[\]-]*$"},
+                "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+            }
+        ),
+    ] = ()
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Scenario:
