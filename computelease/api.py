@@ -34,13 +34,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, cast, get_args
 
-from computelease import checks, loader, source
+from computelease import checks, config, loader, source
 from computelease.core import analysis as core_analysis
 from computelease.core import book as core_book
 from computelease.core import sensitivity as core_sensitivity
 from computelease.core import whatif
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, Settings
 from computelease.core.book import Book, DealComparison
+from computelease.core.gates import Limit, Policy
 from computelease.core.metrics import METRICS, Metric
 from computelease.core.reported import reported_checks
 from computelease.core.reports import CalcReport, CheckRun, DealReport
@@ -72,6 +73,7 @@ __all__ = [
     "compare",
     "load",
     "new_deal",
+    "policy",
     "risk",
     "scenario",
     "schedule",
@@ -589,16 +591,37 @@ def _nearest_schema(folder: Path) -> Path:
     return folder / SCHEMA_FILE
 
 
-def check(sources: Sources) -> CheckRun:
+def policy(
+    flags: Mapping[str, str | None] | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> Result[Policy]:
+    """The limits ``lease check`` gates deals on, and where each comes from.
+
+    ``flags`` (by flag, ``{"--max-total": "10B"}``) win over ``env``
+    (``LEASE_MAX_TOTAL``; pass ``os.environ`` to read the process's), which win
+    over the nearest ``lease.toml`` or ``pyproject.toml`` ``[tool.computelease]``
+    above ``cwd`` (default: the current folder).
+    """
+    try:
+        return Result(config.policy(flags, env, Path(cwd) if cwd is not None else None))
+    except RequestError as exc:
+        return Result(None, (Problem(None, None, None, exc.code, exc.message),))
+
+
+def check(sources: Sources, policy: Policy | Sequence[Limit] = ()) -> CheckRun:
     """Validate deal files and check each against its reported figures and its scenarios.
 
-    Problems are grouped by file, in the order the files were found.
+    With a ``policy`` (or its limits), each deal is also held to the policy's
+    gates. Problems are grouped by file, in the order the files were found.
     """
+    limits = policy.limits if isinstance(policy, Policy) else tuple(policy)
     loaded = load(sources)
     problems = list(loaded.problems)
     for item in loaded.deals:
         with _collecting(problems, item.path):
             problems.extend(checks.check(item))
+            problems.extend(checks.gates(item, limits))
     order = {name: i for i, name in enumerate(loaded.files)}
     problems.sort(key=lambda p: order.get(p.file or "", -1))
     return CheckRun(loaded.files, tuple(problems))

@@ -21,7 +21,9 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from computelease import money, paths
+from computelease.core.analysis import analyse
 from computelease.core.breakeven import breakeven
+from computelease.core.gates import Limit, evaluate
 from computelease.core.reported import CheckResult, reported_checks
 from computelease.core.scenario import Applied, ScenarioError, apply
 from computelease.core.schedule import Schedule, build_schedule
@@ -100,6 +102,17 @@ def check(loaded: LoadedDeal) -> list[Problem]:
     except DealInvalid as exc:
         problems.extend(exc.problems)
     return problems + list(_notes(loaded, base))
+
+
+def gates(loaded: LoadedDeal, limits: Sequence[Limit]) -> list[Problem]:
+    """The policy's limits the deal crosses, each at the field it concerns."""
+    if not limits:
+        return []
+    try:
+        analysis = computing(loaded, lambda: analyse(loaded.deal))
+    except DealInvalid:
+        return []  # check() has reported why the deal cannot be computed
+    return [loaded.problem(f.field, f.code, f.message) for f in evaluate(analysis, limits)]
 
 
 def _covenant(loaded: LoadedDeal, base: Schedule) -> Iterator[Problem]:

@@ -349,6 +349,45 @@ FxOption = Annotated[
 ]
 
 
+def _gate(key: str, level: str) -> Any:
+    from computelease.core.gates import GATES
+
+    gate = GATES[key]
+    flag = f"--{key}" if level == "fail" else f"--warn-{key}"
+    what = "Fail" if level == "fail" else "Warn"
+    return typer.Option(
+        flag,
+        metavar="LIMIT",
+        help=f"{what} when a deal's {gate.label} is {'above' if gate.bound == 'max' else 'below'}"
+        f" LIMIT. {gate.help}",
+        rich_help_panel="Policy gates",
+        show_default=False,
+    )
+
+
+def _policy(ctx: typer.Context, *, show: bool) -> Any:
+    """The policy from the flags given, the environment and the nearest config file.
+
+    With ``show``, print where each limit came from and stop there.
+    """
+    from computelease import api
+    from computelease.render import text
+
+    flags = {
+        f"--{name.replace('_', '-')}": value
+        for name, value in ctx.params.items()
+        if name.startswith(("max_", "min_", "warn_")) and value is not None
+    }
+    result = api.policy(flags, os.environ)
+    _diagnose(result.problems, debug=_debug_requested(ctx))
+    if result.value is None:
+        raise typer.Exit(_exit(result.problems))
+    if show:
+        _out(text.policy(result.value))
+        raise typer.Exit(ExitCode.OK)
+    return result.value
+
+
 @app.command(epilog=EXIT_CODES_HELP)
 @guarded
 def check(
@@ -373,14 +412,40 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", metavar="", help="Fail (exit 1) on warnings too.")
     ] = False,
+    max_total: Annotated[str | None, _gate("max-total", "fail")] = None,
+    warn_max_total: Annotated[str | None, _gate("max-total", "warn")] = None,
+    max_monthly: Annotated[str | None, _gate("max-monthly", "fail")] = None,
+    warn_max_monthly: Annotated[str | None, _gate("max-monthly", "warn")] = None,
+    min_committed: Annotated[str | None, _gate("min-committed", "fail")] = None,
+    warn_min_committed: Annotated[str | None, _gate("min-committed", "warn")] = None,
+    max_gpu_hour: Annotated[str | None, _gate("max-gpu-hour", "fail")] = None,
+    warn_max_gpu_hour: Annotated[str | None, _gate("max-gpu-hour", "warn")] = None,
+    min_irr: Annotated[str | None, _gate("min-irr", "fail")] = None,
+    warn_min_irr: Annotated[str | None, _gate("min-irr", "warn")] = None,
+    show_config: Annotated[
+        bool,
+        typer.Option(
+            "--show-config",
+            help="Print each policy limit and where it came from (flag, environment, file); "
+            "check nothing.",
+        ),
+    ] = False,
 ) -> None:
-    """Validate deal files and check them against their reported figures."""
+    """Validate deal files, check them against their reported figures, and gate them on a policy.
+
+    A policy sets limits a deal must keep (--max-total 10B, --min-irr 12%...), each
+    with a warn level (--warn-max-total) and a fail level; the same keys may be set in
+    LEASE_* environment variables, or in lease.toml or pyproject.toml's
+    [tool.computelease] found upward from here. A flag wins over the environment,
+    which wins over the file.
+    """
     from computelease import api
     from computelease.render import reporter
 
+    limits = _policy(ctx, show=show_config)
     if not paths and not Path("deals").is_dir():
         raise UsageError("no paths given and there is no deals/ folder here")
-    run = api.check(paths or ["deals"])
+    run = api.check(paths or ["deals"], limits)
     _diagnose(run.problems, debug=_debug_requested(ctx), lines=False)
     _out(reporter(output_format).check(run))
     if output_format is CheckFormat.github:

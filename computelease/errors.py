@@ -115,6 +115,12 @@ class Codes:
     UNKNOWN_METRIC = Code("E505", "unknown metric", usage=True)
     ONE_DEAL = Code("E506", "one deal file expected", usage=True)
     BAD_SETTING = Code("E507", "a setting or an input given is out of range", usage=True)
+    # E6xx: a policy's limits (lease check's gates), crossed at their fail level.
+    GATE_TOTAL = Code("E601", "total above the policy's maximum")
+    GATE_MONTHLY = Code("E602", "monthly fee above the policy's maximum")
+    GATE_COMMITTED = Code("E603", "committed share below the policy's minimum")
+    GATE_GPU_HOUR = Code("E604", "price per GPU-hour above the policy's maximum")
+    GATE_IRR = Code("E605", "lessor IRR below the policy's minimum")
     # E9xx: lease itself.
     INTERNAL = Code("E900", "internal error: a bug in lease")
     # Warnings and notes.
@@ -122,6 +128,12 @@ class Codes:
     NO_SCENARIO = Code("W002", "deal skipped: it has no scenario of that name")
     NO_SOURCE = Code("W401", "reported figures without a source")
     COVENANT_BREACH = Code("W402", "the loan's DSCR falls below its covenant")
+    GATE_UNCHECKED = Code("W600", "a policy gate cannot be checked on this deal")
+    GATE_TOTAL_WARN = Code("W601", "total above the policy's warning level")
+    GATE_MONTHLY_WARN = Code("W602", "monthly fee above the policy's warning level")
+    GATE_COMMITTED_WARN = Code("W603", "committed share below the policy's warning level")
+    GATE_GPU_HOUR_WARN = Code("W604", "price per GPU-hour above the policy's warning level")
+    GATE_IRR_WARN = Code("W605", "lessor IRR below the policy's warning level")
     CAP_BINDS = Code("N401", "the cap cuts the scheduled total")
 
 

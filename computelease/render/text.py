@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from computelease.core.gates import Policy
 from computelease.core.reports import CheckRun
 from computelease.errors import Problem, Severity
 from computelease.render.safe import safe
@@ -40,3 +41,18 @@ def summary(files: int, items: Sequence[Problem]) -> str:
 def check(run: CheckRun) -> str:
     """``lease check``: one line per problem, then the summary."""
     return problems(run.problems) + summary(len(run.files), run.problems)
+
+
+def policy(settings: Policy) -> str:
+    """``lease check --show-config``: each gate at each level, its limit and where it came from."""
+    rows = [("setting", "limit", "set by")] + [
+        (s.name, s.limit.written, s.limit.source) if s.limit else (s.name, "-", "not set")
+        for s in settings.settings
+    ]
+    width = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = [f"{a:<{width[0]}}  {b:<{width[1]}}  {c}".rstrip() for a, b, c in rows]
+    found = settings.file or "none found (lease.toml, or pyproject.toml with [tool.computelease])"
+    lines.append("")
+    lines.append(f"config file: {found}")
+    lines.append("precedence: flag, then environment (LEASE_...), then the config file")
+    return "".join(safe(line) + "\n" for line in lines)
