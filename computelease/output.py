@@ -43,9 +43,18 @@ def to_text(renderable: RenderableType, *, terminal: bool) -> str:
     wider than the page anyway, its labels need not wrap either.
     """
     if terminal:
-        # Asks the terminal: colour support, NO_COLOR, FORCE_COLOR, COLUMNS, width.
-        probe = Console(highlight=False, markup=False, emoji=False)
-        width, colour, tty = max(probe.width, MIN_WIDTH), probe.color_system, probe.is_terminal
+        # Asks the terminal its colours, COLUMNS and width. NO_COLOR and FORCE_COLOR count
+        # when set and not empty (no-color.org, force-color.org), whatever rich's release.
+        no_color, force = _set("NO_COLOR"), _set("FORCE_COLOR")
+        probe = Console(
+            highlight=False,
+            markup=False,
+            emoji=False,
+            no_color=no_color,
+            force_terminal=True if force else None,
+        )
+        width, tty = max(probe.width, MIN_WIDTH), probe.is_terminal
+        colour = None if no_color else probe.color_system
     else:
         width, colour, tty = FILE_WIDTH, None, False
     least, natural = required_width(renderable)
@@ -64,6 +73,11 @@ def to_text(renderable: RenderableType, *, terminal: bool) -> str:
     out = console.file
     assert isinstance(out, io.StringIO)
     return out.getvalue()
+
+
+def _set(name: str) -> bool:
+    """An environment switch that counts when it holds anything at all, as its convention says."""
+    return os.environ.get(name, "") != ""
 
 
 def required_width(renderable: RenderableType) -> tuple[int, int]:

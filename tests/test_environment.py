@@ -150,3 +150,30 @@ def test_terminals_degrade_gracefully(tmp_path: Path, env: dict[str, str]) -> No
             run.stdout.decode("ascii")  # nothing it cannot encode
             if command == ["calc"]:
                 assert b"\\u20ac" in run.stdout or b"EUR" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "coloured"),
+    [
+        ({"FORCE_COLOR": "1"}, True),
+        ({"FORCE_COLOR": "1", "NO_COLOR": ""}, True),  # set but empty: not a request
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins
+        ({"FORCE_COLOR": "1", "NO_COLOR": "0"}, False),  # any value at all
+        ({"FORCE_COLOR": ""}, False),  # empty: not forced, and a pipe is no terminal
+        ({}, False),
+    ],
+    ids=lambda v: ",".join(f"{k}={x}" for k, x in v.items()) if isinstance(v, dict) else str(v),
+)
+def test_no_color_and_force_color_count_when_set_and_not_empty(
+    env: dict[str, str], coloured: bool
+) -> None:
+    """no-color.org and force-color.org: the same whatever rich's release would do."""
+    base = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
+    run = subprocess.run(
+        [*LEASE, "calc", "deals/reflection.yaml"],
+        capture_output=True,
+        env={**base, **env},
+        cwd=ROOT,
+        check=True,
+    )
+    assert (b"\x1b[" in run.stdout) is coloured
