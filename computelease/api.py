@@ -34,13 +34,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, cast, get_args
 
-from computelease import checks, config, loader, source
+from computelease import checks, config, gitref, loader, source
 from computelease.core import analysis as core_analysis
 from computelease.core import book as core_book
+from computelease.core import diff as core_diff
 from computelease.core import sensitivity as core_sensitivity
 from computelease.core import whatif
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, Settings
 from computelease.core.book import Book, DealComparison
+from computelease.core.diff import DealDiff
 from computelease.core.gates import Limit, Policy
 from computelease.core.metrics import METRICS, Metric
 from computelease.core.reported import reported_checks
@@ -71,6 +73,7 @@ __all__ = [
     "breakeven",
     "check",
     "compare",
+    "diff",
     "load",
     "new_deal",
     "policy",
@@ -329,6 +332,63 @@ def scenario(
                 overrides=merged,
             )
     return Result(value, tuple(problems), files)
+
+
+def diff(
+    old: Source,
+    new: Source | None = None,
+    settings: Settings | None = None,
+    *,
+    against: str | None = None,
+) -> Result[DealDiff]:
+    """Two versions of a deal: each term that differs, and its effect on the figures.
+
+    ``old`` and ``new`` are deal files (or deals loaded); with ``against`` (a
+    git ref such as ``main``), ``old`` is compared with its own version at that
+    ref, and ``new`` must be left out. Both sides are valued with ``settings``.
+    ``value.equal`` says whether any term differs (``lease diff`` exits 1 if so).
+    """
+    refused = _refused(settings)
+    if refused:
+        return Result(None, tuple(refused))
+    if (new is None) == (against is None):
+        message = "give two deal files, or one and a git ref to compare it with"
+        return Result(None, (Problem(None, None, None, Codes.ONE_DEAL, message),))
+    problems: list[Problem] = []
+    sides: list[LoadedDeal] = []
+    files: list[str] = []
+    if against is not None:
+        if isinstance(old, LoadedDeal):
+            message = "a deal is compared with its version at a git ref by its file's path"
+            return Result(None, (Problem(None, None, None, Codes.ONE_DEAL, message),))
+        path = Path(old)
+        try:
+            text = gitref.show(path, against)
+            sides.append(loader.load_text(text, f"{against}:{path}", default_id=path.stem))
+        except RequestError as exc:
+            return Result(None, (Problem(os.fspath(old), None, None, exc.code, exc.message),))
+        except DealInvalid as exc:
+            problems.extend(exc.problems)
+    for side in [old, new] if against is None else [old]:
+        assert side is not None  # one of the two, checked above
+        loaded = load(side)
+        problems.extend(loaded.problems)
+        sides.extend(loaded.deals)
+        files.extend(loaded.files)
+    if not problems and len(sides) != 2:
+        message = f"expected one deal on each side, found {len(sides)} deals: name two files"
+        problems.append(Problem(None, None, None, Codes.ONE_DEAL, message))
+    if problems:
+        return Result(None, tuple(problems), tuple(files))
+    before, after = sides
+    value = None
+    with _collecting(problems, after.path):
+        old_analysis = _base(before, settings)
+        new_analysis = _base(after, settings)
+        value = core_diff.diff(
+            old_analysis, new_analysis, old_source=before.path, new_source=after.path
+        )
+    return Result(value, tuple(problems), tuple(files))
 
 
 def sensitivity(
@@ -592,19 +652,23 @@ def _nearest_schema(folder: Path) -> Path:
 
 
 def policy(
-    flags: Mapping[str, str | None] | None = None,
+    given: Mapping[str, str | None] | None = None,
     env: Mapping[str, str] | None = None,
     cwd: str | os.PathLike[str] | None = None,
+    *,
+    given_as: str = "{name}",
 ) -> Result[Policy]:
     """The limits ``lease check`` gates deals on, and where each comes from.
 
-    ``flags`` (by flag, ``{"--max-total": "10B"}``) win over ``env``
-    (``LEASE_MAX_TOTAL``; pass ``os.environ`` to read the process's), which win
-    over the nearest ``lease.toml`` or ``pyproject.toml`` ``[tool.computelease]``
-    above ``cwd`` (default: the current folder).
+    ``given`` (by setting, ``{"max-total": "10B", "warn-min-irr": "15%"}``) wins
+    over ``env`` (``LEASE_MAX_TOTAL``; pass ``os.environ`` to read the
+    process's), which wins over the nearest ``lease.toml`` or ``pyproject.toml``
+    ``[tool.computelease]`` above ``cwd`` (default: the current folder).
+    ``given_as`` names where given values came from (``{name}`` is the setting).
     """
+    folder = Path(cwd) if cwd is not None else None
     try:
-        return Result(config.policy(flags, env, Path(cwd) if cwd is not None else None))
+        return Result(config.policy(given, env, folder, given_as=given_as))
     except RequestError as exc:
         return Result(None, (Problem(None, None, None, exc.code, exc.message),))
 

@@ -373,12 +373,12 @@ def _policy(ctx: typer.Context, *, show: bool) -> Any:
     from computelease import api
     from computelease.render import text
 
-    flags = {
-        f"--{name.replace('_', '-')}": value
+    given = {
+        name.replace("_", "-"): value
         for name, value in ctx.params.items()
         if name.startswith(("max_", "min_", "warn_")) and value is not None
     }
-    result = api.policy(flags, os.environ)
+    result = api.policy(given, os.environ, given_as="--{name}")
     _diagnose(result.problems, debug=_debug_requested(ctx))
     if result.value is None:
         raise typer.Exit(_exit(result.problems))
@@ -701,6 +701,57 @@ def schema(output: OutputOption = None) -> None:
     from computelease import api
 
     _emit(json.dumps(api.schema(), indent=2, ensure_ascii=False) + "\n", output, [])
+
+
+@app.command(
+    epilog="Exit codes: 0 no term differs; 1 a term differs (as diff does), or a deal is "
+    "invalid; 2 usage error (a path, or a git ref that does not hold the file); 3 internal "
+    "error; 130 interrupted."
+)
+@guarded
+def diff(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(help="The deal as it was.", metavar="OLD")],
+    new: Annotated[
+        str | None,
+        typer.Argument(help="The deal as it is now (not with --against).", metavar="[NEW]"),
+    ] = None,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="REF",
+            help="Compare OLD with its own version at a git ref (main, HEAD~1, a tag).",
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+    exact: ExactOption = False,
+    currency_symbol: SymbolOption = True,
+) -> None:
+    """What a renegotiation changes: each term that differs, and the effect on the figures.
+
+    Total, committed value, present value, price per GPU-hour, the lessor's NPV,
+    IRR and payback, old and new, with the change and the change in percent.
+    `--format markdown` is a pull-request comment.
+    """
+    from computelease import api, arguments
+
+    result = api.diff(old, new, arguments.settings(as_of, rate), against=against)
+    options = _options(exact, currency_symbol, output)
+    _diagnose(result.problems, debug=_debug_requested(ctx))
+    if result.value is not None:
+        _emit(renderer_for(output_format).diff(result.value, options), output, result.files)
+    differs = result.value is not None and not result.value.equal
+    raise typer.Exit(_exit(result.problems) or int(differs))
+
+
+def renderer_for(output_format: OutputFormat) -> Any:
+    from computelease.render import renderer
+
+    return renderer(output_format)
 
 
 def _term(key: str, help_text: str) -> Any:

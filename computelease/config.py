@@ -3,7 +3,8 @@
 ``lease check`` gates deals on limits (:mod:`computelease.core.gates`), each
 settable three ways, the first found winning, as ruff and pip do:
 
-1. a flag: ``--max-total 10B`` (the fail level), ``--warn-max-total 8B``;
+1. given by the caller (the command line's flags: ``--max-total 10B`` for the
+   fail level, ``--warn-max-total 8B``);
 2. an environment variable: ``LEASE_MAX_TOTAL``, ``LEASE_WARN_MAX_TOTAL``;
 3. a file, found upward from the current folder: ``lease.toml`` (keys at its
    top level) or a ``pyproject.toml`` with a ``[tool.computelease]`` table,
@@ -32,34 +33,41 @@ LEASE_TOML: Final = "lease.toml"
 ENV_PREFIX: Final = "LEASE_"
 
 
-def flag(key: str, level: Level) -> str:
-    """The command-line flag of a gate at a level: ``--max-total``, ``--warn-max-total``."""
-    return f"--{key}" if level == "fail" else f"--warn-{key}"
-
-
 def env_name(key: str, level: Level) -> str:
     """``LEASE_MAX_TOTAL``, ``LEASE_WARN_MAX_TOTAL``."""
     name = key.upper().replace("-", "_")
     return f"{ENV_PREFIX}{name}" if level == "fail" else f"{ENV_PREFIX}WARN_{name}"
 
 
+def setting_name(key: str, level: Level) -> str:
+    """A gate at a level as a setting is named: ``max-total``, ``warn-max-total``."""
+    return key if level == "fail" else f"warn-{key}"
+
+
 def policy(
-    flags: Mapping[str, str | None] | None = None,
+    given: Mapping[str, str | None] | None = None,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
+    *,
+    given_as: str = "{name}",
 ) -> Policy:
-    """The limits in force: ``flags`` (by flag name, ``--max-total``) over ``env`` over a file.
+    """The limits in force: ``given`` (by setting name) over ``env`` over a config file.
 
-    Raises RequestError (a usage problem) for a value a gate cannot read, an
-    unknown key, or a config file that is not TOML.
+    ``given_as`` is how a given value's source is named in findings and
+    ``--show-config`` (``{name}`` stands for the setting's name). Raises
+    RequestError (a usage problem) for a value a gate cannot read, an unknown
+    key, or a config file that is not TOML.
     """
+    unknown = sorted(set(given or {}) - {setting_name(k, lv) for k in GATES for lv in LEVELS})
+    if unknown:
+        raise RequestError(Codes.BAD_SETTING, f"no policy setting {unknown[0]!r}")
     found = _config_file(cwd or Path.cwd())
     written = _read_config(found) if found is not None else {}
     settings = []
     for key in GATES:
         for level in LEVELS:
-            value = (flags or {}).get(flag(key, level))
-            source = flag(key, level)
+            value = (given or {}).get(setting_name(key, level))
+            source = given_as.format(name=setting_name(key, level))
             if value is None and (env or {}).get(env_name(key, level), "").strip():
                 value, source = (env or {})[env_name(key, level)], env_name(key, level)
             if value is None and (key, level) in written:

@@ -115,6 +115,7 @@ class Codes:
     UNKNOWN_METRIC = Code("E505", "unknown metric", usage=True)
     ONE_DEAL = Code("E506", "one deal file expected", usage=True)
     BAD_SETTING = Code("E507", "a setting or an input given is out of range", usage=True)
+    GIT_REF = Code("E508", "the file cannot be had at that git ref", usage=True)
     # E6xx: a policy's limits (lease check's gates), crossed at their fail level.
     GATE_TOTAL = Code("E601", "total above the policy's maximum")
     GATE_MONTHLY = Code("E602", "monthly fee above the policy's maximum")

@@ -218,7 +218,12 @@ def test_a_bad_limit_in_a_flag_or_the_environment_is_a_usage_error(check: Any) -
 
 
 def test_the_api_takes_the_same_policy(tmp_path: Path) -> None:
-    result = api.policy({"--min-committed": "20%"}, env={}, cwd=tmp_path)
+    result = api.policy({"min-committed": "20%"}, env={}, cwd=tmp_path)
+    assert result.value is not None
+    assert [x.source for x in result.value.limits] == ["min-committed"]
+    assert api.policy({"min-comitted": "20%"}).problems[0].message == (
+        "no policy setting 'min-comitted'"
+    )
     assert result.value is not None
     run = api.check(REFLECTION, result.value)
     assert [(p.code.id, p.line, p.field) for p in run.problems] == [

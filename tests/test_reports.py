@@ -355,6 +355,7 @@ def test_every_format_renders_every_command() -> None:
         "compare",
         "book",
         "risk",
+        "diff",
     ]
     for fmt in OutputFormat:
         module = renderer(fmt)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from computelease.core.analysis import BreakevenResult, ScheduleResult
     from computelease.core.book import Book, DealComparison
+    from computelease.core.diff import DealDiff
     from computelease.core.reports import CalcReport, CheckRun
     from computelease.core.risk import RiskReport
     from computelease.core.sensitivity import SensitivityGrid
@@ -63,6 +64,8 @@ class Renderer(Protocol):
     def book(self, result: Book, options: RenderOptions, /) -> Rendered: ...
 
     def risk(self, result: RiskReport, options: RenderOptions, /) -> Rendered: ...
+
+    def diff(self, result: DealDiff, options: RenderOptions, /) -> Rendered: ...
 
 
 class Reporter(Protocol):

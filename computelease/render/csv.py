@@ -16,6 +16,7 @@ from typing import Any
 
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
+from computelease.core.diff import DealDiff
 from computelease.core.reports import CalcReport
 from computelease.core.risk import RiskReport
 from computelease.core.sensitivity import SensitivityGrid
@@ -204,3 +205,19 @@ def risk(result: RiskReport, options: RenderOptions) -> str:
             )
     columns = ("deal", "figure", "statistic", "value")
     return _write(columns, rows, text=("deal", "figure", "statistic"))
+
+
+def diff(result: DealDiff, options: RenderOptions) -> str:
+    """``kind,name,old,new,difference,change_percent``: a row per term changed, then per figure."""
+    doc = as_json.diff_document(result)
+    rows = [
+        {"kind": "term", "name": t["path"], "old": t["old"], "new": t["new"]} for t in doc["terms"]
+    ]
+    rows += [
+        {
+            "kind": "figure",
+            **{k: m[k] for k in ("name", "old", "new", "difference", "change_percent")},
+        }
+        for m in doc["metrics"]
+    ]
+    return _write(("kind", "name", "old", "new", "difference", "change_percent"), rows)

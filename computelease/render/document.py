@@ -23,6 +23,7 @@ from computelease.core.book import Book, DealComparison
 from computelease.core.breakeven import Breakeven, Lessee, Lessor, Market
 from computelease.core.capacity import InService
 from computelease.core.credit import CreditView
+from computelease.core.diff import DealDiff, change_percent
 from computelease.core.financing import Loan
 from computelease.core.metrics import Metric, MetricKind
 from computelease.core.reported import CheckResult
@@ -31,7 +32,7 @@ from computelease.core.risk import BookRisk, DealRisk, RiskReport, TornadoBar
 from computelease.core.sensitivity import Axis, SensitivityGrid
 from computelease.core.units import Figure
 from computelease.core.valuation import Irr
-from computelease.core.whatif import ScenarioComparison
+from computelease.core.whatif import MetricRow, ScenarioComparison
 from computelease.fields import Kind
 from computelease.models import Deal
 from computelease.render.options import RenderOptions
@@ -1060,6 +1061,64 @@ def scenario(result: ScenarioComparison, options: RenderOptions) -> Document:
     ]
     name, subtitle = _header(deal, result.source)
     return Document(name, subtitle, None, (grid,), tuple(dict.fromkeys(notes)), result.conventions)
+
+
+def _percent_change(row: MetricRow) -> str:
+    share = change_percent(row)
+    if share is None or row.metric.kind == "rate":
+        return ""  # a rate's change is in points already
+    text = money.format_percent(share, 1)
+    return f"+{text}" if share > 0 and text != "0%" else text
+
+
+def diff(result: DealDiff, options: RenderOptions) -> Document:
+    """What a renegotiation changes: each term that differs, then each figure before and after."""
+    old, new = result.old.deal, result.new.deal
+    fmt = Fmt(new.ccy, options)
+    subtitle = (f"Old: {safe(result.old_source)}", f"New: {safe(result.new_source)}")
+    if result.equal:
+        same = Emphasis("No term differs: the same deal (comments and layout aside).")
+        return Document(f"{safe(new.name)}: no change", subtitle, None, (same,))
+    terms = Grid(
+        "Terms that changed",
+        ("Field", "Old", "New"),
+        tuple(
+            (safe(t.path), safe(t.old) if t.old is not None else "(none)", safe(t.new or "(none)"))
+            for t in result.terms
+        ),
+        wrap=frozenset({0, 1, 2}),
+    )
+    effect = Grid(
+        "Effect",
+        ("Figure", "Old", "New", "Change", "%"),
+        tuple(
+            (
+                row.metric.label,
+                _reading(row.metric, row.base[0], Fmt(old.ccy, options)),
+                _reading(row.metric, row.scenario[0], fmt),
+                _change(row.metric, row.difference, fmt),
+                _percent_change(row),
+            )
+            for row in result.rows
+        ),
+        frozenset({1, 2, 3, 4}),
+        frozenset({0}),
+        keep_width=True,
+    )
+    reasons: dict[str, list[str]] = {}
+    for row in result.rows:
+        for side, (value, why) in (("old", row.base), ("new", row.scenario)):
+            if value is None and why:
+                reasons.setdefault(why, []).append(f"{row.metric.label} ({side})")
+    notes = tuple(f"{', '.join(labels)}: {why}" for why, labels in reasons.items())
+    return Document(
+        f"{safe(new.name)}: what changed",
+        subtitle,
+        None,
+        (terms, effect),
+        notes,
+        result.new.conventions,
+    )
 
 
 def axis_labels(axis: Axis, ccy: money.Currency, *, symbol: bool = True) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from computelease.core.book import Book, DealComparison, Side
 from computelease.core.breakeven import Breakeven
 from computelease.core.commitment import Commitment
 from computelease.core.credit import CreditView
+from computelease.core.diff import DealDiff, change_percent
 from computelease.core.financing import Loan
 from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, CheckRun, DealReport
@@ -911,3 +912,39 @@ def risk_document(result: RiskReport) -> Json:
 
 def risk(result: RiskReport, options: RenderOptions) -> str:
     return dumps(risk_document(result))
+
+
+def diff_document(result: DealDiff) -> Json:
+    """Two versions of a deal: the terms that differ, then each figure old, new and changed."""
+    old, new = _Money(result.old.deal), _Money(result.new.deal)
+    return {
+        "format_version": FORMAT_VERSION,
+        "old": deal_header(result.old.deal, result.old_source),
+        "new": deal_header(result.new.deal, result.new_source),
+        "equal": result.equal,
+        "terms": [{"path": t.path, "old": t.old_plain, "new": t.new_plain} for t in result.terms],
+        "metrics": [
+            {
+                "name": row.metric.name,
+                "label": row.metric.label,
+                "kind": row.metric.kind,
+                "old": _metric_value(row.metric.kind, row.base[0], old),
+                "new": _metric_value(row.metric.kind, row.scenario[0], new),
+                "difference": _metric_value(row.metric.kind, row.difference, new),
+                "change_percent": _num(_share(change_percent(row))),
+                "old_note": row.base[1],
+                "new_note": row.scenario[1],
+            }
+            for row in result.rows
+        ],
+        "conventions": list(result.new.conventions),
+    }
+
+
+def _share(value: Decimal | None) -> Decimal | None:
+    """A share as a percent to two places, for a figure people read off (12.34)."""
+    return None if value is None else money.round_to(value * 100, 2)
+
+
+def diff(result: DealDiff, options: RenderOptions) -> str:
+    return dumps(diff_document(result))

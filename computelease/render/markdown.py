@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
+from computelease.core.diff import DealDiff
 from computelease.core.reports import CalcReport
 from computelease.core.risk import RiskReport
 from computelease.core.sensitivity import SensitivityGrid
@@ -111,3 +112,7 @@ def book(result: Book, options: RenderOptions) -> str:
 
 def risk(result: RiskReport, options: RenderOptions) -> str:
     return layout(document.risk(result, options))
+
+
+def diff(result: DealDiff, options: RenderOptions) -> str:
+    return layout([document.diff(result, options)])

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
+from computelease.core.diff import DealDiff
 from computelease.core.reports import CalcReport
 from computelease.core.risk import RiskReport
 from computelease.core.sensitivity import SensitivityGrid
@@ -219,3 +220,7 @@ def book(result: Book, options: RenderOptions) -> RenderableType:
 
 def risk(result: RiskReport, options: RenderOptions) -> RenderableType:
     return layout(document.risk(result, options))
+
+
+def diff(result: DealDiff, options: RenderOptions) -> RenderableType:
+    return layout([document.diff(result, options)])
