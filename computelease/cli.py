@@ -440,16 +440,13 @@ def check(
     which wins over the file.
     """
     from computelease import api
-    from computelease.render import reporter
 
     limits = _policy(ctx, show=show_config)
     if not paths and not Path("deals").is_dir():
         raise UsageError("no paths given and there is no deals/ folder here")
     run = api.check(paths or ["deals"], limits)
     _diagnose(run.problems, debug=_debug_requested(ctx), lines=False)
-    _out(reporter(output_format).check(run))
-    if output_format is CheckFormat.github:
-        _step_summary(run)
+    _check_report(run, output_format)
     raise typer.Exit(_exit(run.problems, strict=strict))
 
 
@@ -829,6 +826,17 @@ def _created(made: Any) -> None:
     _err(f"lease: wrote {made.path}; next: lease check {made.path}")
 
 
+def _check_report(run: Any, output_format: CheckFormat) -> None:
+    """The findings on stdout in the format asked for (text coloured on a terminal)."""
+    from computelease.output import coloured
+    from computelease.render import reporter
+
+    report = reporter(output_format).check(run)
+    _out(coloured(report, sys.stdout) if output_format is CheckFormat.text else report)
+    if output_format is CheckFormat.github:
+        _step_summary(run)
+
+
 def _step_summary(run: Any) -> None:
     """Append the findings to GitHub's job summary, when the runner says where it is."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -856,11 +864,14 @@ def _choice(option: str, value: str | None, choices: Sequence[str]) -> str | Non
 
 
 def _options(exact: bool, symbol: bool, output: Path | None) -> RenderOptions:
-    from computelease.output import stdout_is_unicode
+    from computelease.output import page_width, stdout_is_unicode
     from computelease.render.options import RenderOptions
 
     return RenderOptions(
-        exact=exact, symbol=symbol, unicode=output is not None or stdout_is_unicode()
+        exact=exact,
+        symbol=symbol,
+        unicode=output is not None or stdout_is_unicode(),
+        width=page_width(terminal=output is None),
     )
 
 
@@ -893,9 +904,10 @@ def _diagnose(problems: Sequence[Problem], *, debug: bool, lines: bool = True) -
     the code's frames, never the deal's values.
     """
     if problems and lines:
+        from computelease.output import coloured
         from computelease.render import text as render_text
 
-        _err(render_text.problems(problems))
+        _err(coloured(render_text.problems(problems), sys.stderr))
     details = [p.detail for p in problems if p.detail]
     if debug:
         for detail in details:

@@ -75,6 +75,38 @@ def to_text(renderable: RenderableType, *, terminal: bool) -> str:
     return out.getvalue()
 
 
+def page_width(*, terminal: bool) -> int:
+    """The width reports are laid out for: the terminal's (COLUMNS), or a file's."""
+    if not terminal:
+        return FILE_WIDTH
+    return max(Console(highlight=False, markup=False, emoji=False).width, MIN_WIDTH)
+
+
+def coloured(diagnostics: str, stream: object) -> str:
+    """``file:line: error[E204]: ...`` lines with their severity in colour, on a colour terminal.
+
+    Errors red, warnings yellow, notes cyan; the word stays, so nothing rests on
+    colour alone. Piped, or under NO_COLOR, the text is returned as it is.
+    """
+    isatty = getattr(stream, "isatty", None)
+    tty = bool(isatty()) if callable(isatty) else False
+    if _set("NO_COLOR") or not (tty or _set("FORCE_COLOR")):
+        return diagnostics
+    from rich.text import Text
+
+    console = Console(
+        file=io.StringIO(), force_terminal=True, width=MAX_WIDTH, soft_wrap=True, highlight=False
+    )
+    text = Text(diagnostics)
+    text.highlight_regex(r"\berror\[[A-Z][0-9]+\]", "bold red")
+    text.highlight_regex(r"\bwarning\[[A-Z][0-9]+\]", "yellow")
+    text.highlight_regex(r"\bnote\[[A-Z][0-9]+\]", "cyan")
+    console.print(text, end="")
+    out = console.file
+    assert isinstance(out, io.StringIO)
+    return out.getvalue()
+
+
 def _set(name: str) -> bool:
     """An environment switch that counts when it holds anything at all, as its convention says."""
     return os.environ.get(name, "") != ""

@@ -231,7 +231,7 @@ def test_as_of_after_notice_values_the_remaining_commitment(lease: Callable[...,
     assert c["headline_value"] == "5100000000.00"  # 34 months still scheduled
     assert (c["remaining"], c["share_of_headline"]) == (True, "0.086338")
     table = lease("calc", REFLECTION, "--as-of", "2027-03-01").stdout
-    assert "Committed value (remaining)   $440.3M, 8.63% of the $5.10B still" in table
+    assert "Committed value (remaining)  $440.3M, 8.63% of the $5.10B still" in table
     at_signing = json.loads(lease("calc", REFLECTION, "-f", "json").stdout)["commitment"]
     assert (at_signing["committed_value"], at_signing["remaining"]) == ("890322580.65", False)
 

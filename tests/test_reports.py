@@ -420,8 +420,9 @@ def test_a_very_long_schedule_is_laid_out_as_plain_text(
     run = lease("schedule", path)
     assert run.exit_code == 0
     lines = run.stdout.splitlines()
-    assert lines[5].split() == ["#", "Stream", "Period", "Date", "Amount", "Cumulative", "DF", "PV"]
-    assert lines[7].split()[:4] == ["1", "payments[0]", "2026-01-01..31", "2026-01-01"]
+    # No discount rate: no DF and PV columns; a calendar month reads 2026-01.
+    assert lines[5].split() == ["#", "Stream", "Period", "Date", "Amount", "Cumulative"]
+    assert lines[7].split()[:4] == ["1", "payments[0]", "2026-01", "2026-01-01"]
     assert lines[6 + 3000].split()[0] == "3000"
     # 1000 months of 1000 + 1001 + 1002.
     assert "Total $3.00M in 3000 payments" in run.stdout
@@ -434,3 +435,20 @@ def test_markdown_breaks_bare_links_in_deal_text(
     out = lease("calc", path, "-f", "markdown").stdout
     assert "https://evil" not in out and "www.x" not in out
     assert "https:/\\/evil.example" in out and "www\\.x.com" in out
+
+
+def test_breakeven_csv_carries_the_cash_flows(lease: Callable[..., Run]) -> None:
+    """The lessor's and equity's flows as rows with dates: a spreadsheet sums them by date."""
+    rows = list(csv.DictReader(io.StringIO(lease("breakeven", REFLECTION, "-f", "csv").stdout)))
+    flows = [r for r in rows if r["section"] == "lessor.flows"]
+    receipts = [Decimal(r["value"]) for r in flows if r["metric"].startswith("receipt:")]
+    assert sum(receipts) == Decimal("6300000000.00")  # every payment of the term
+    assert flows[0] == {
+        "deal": "reflection",
+        "section": "lessor.flows",
+        "metric": "capex: IT capex",
+        "value": "-3375000000.00",
+        "date": "2026-07-01",
+    }
+    assert any(r["section"] == "equity.flows" for r in rows)  # Reflection's lessor borrows
+    assert all(r["date"] == "" for r in rows if r["section"] in {"breakeven", "credit"})

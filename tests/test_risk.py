@@ -351,7 +351,9 @@ def test_readme_risk_excerpts_are_real_output(lease: Callable[..., Run], marker:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split(f"<!-- {marker}-excerpt:begin -->\n```\n", 1)[1]
     lines = block.split("```", 1)[0].splitlines()
-    out = [line.rstrip() for line in lease("risk", REFLECTION, "--seed", "1").stdout.splitlines()]
+    # The statistics read across one line on a page of 150 columns, as README shows them.
+    run = lease("risk", REFLECTION, "--seed", "1", env={"COLUMNS": "150"})
+    out = [line.rstrip() for line in run.stdout.splitlines()]
     start = out.index(lines[0])
     assert out[start : start + len(lines)] == lines
 

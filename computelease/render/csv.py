@@ -135,12 +135,34 @@ def schedule(result: ScheduleResult, options: RenderOptions) -> str:
 
 
 def breakeven(result: BreakevenResult, options: RenderOptions) -> str:
-    """Every breakeven figure as ``deal,section,metric,value``; cash flows are in the JSON."""
+    """Every breakeven figure, then each cash flow, as ``deal,section,metric,value,date``.
+
+    A figure's ``date`` is empty; a flow's row is ``lessor.flows`` (or, for a
+    financed deal, ``equity.flows``), its kind and label, its amount and date,
+    so a spreadsheet filters the flows out by section and sums them by date.
+    """
     doc = as_json.breakeven_document(result)
+    deal = str(result.deal.id)
     sections = {"breakeven": _without_flows(doc["breakeven"])}
     if doc["credit"] is not None:
         sections["credit"] = doc["credit"]
-    return _write(FIGURE_COLUMNS, _figures(str(result.deal.id), sections))
+    rows = list(_figures(deal, sections))
+    lessor, loan = doc["breakeven"]["lessor"], doc["breakeven"]["financing"]
+    for section, flows in (
+        ("lessor.flows", lessor["flows"] if lessor else []),
+        ("equity.flows", loan["equity_flows"] if loan else []),
+    ):
+        rows += [
+            {
+                "deal": deal,
+                "section": section,
+                "metric": f"{f['kind']}: {f['label']}",
+                "value": f["amount"],
+                "date": f["date"],
+            }
+            for f in flows
+        ]
+    return _write((*FIGURE_COLUMNS, "date"), rows)
 
 
 def scenario(result: ScenarioComparison, options: RenderOptions) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from computelease import money
+from computelease import dates, money
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.breakeven import Breakeven, Lessee, Lessor, Market
@@ -66,6 +66,9 @@ class Grid:
     right: frozenset[int] = frozenset()
     wrap: frozenset[int] = frozenset()
     keep_width: bool = False
+    #: Whether a grid too wide for the page may be split into blocks of columns (a
+    #: long schedule may not: its rows would be read twice).
+    split: bool = True
 
 
 @dataclass(frozen=True)
@@ -389,12 +392,13 @@ def breakeven_summary(b: Breakeven, fmt: Fmt) -> tuple[Line, ...]:
     """The lines of breakeven that ``lease calc`` shows, with the costs they rest on."""
     lines: list[Line] = []
     if b.lessor is not None:
+        # The verdict first, then what it rests on: the first screen holds the headline.
         x = b.lessor
-        lines += cost_lines(x, fmt)
-        lines.append(("Lessor payback (cash)", _payback_text(x, fmt), "computed"))
         if x.npv is not None:
             lines.append(("Lessor NPV", fmt.money(x.npv), "computed"))
         lines.append(("Lessor IRR", irr_text(x.irr), "computed"))
+        lines.append(("Lessor payback (cash)", _payback_text(x, fmt), "computed"))
+        lines += cost_lines(x, fmt)
     if b.lessee is not None and b.lessee.cheaper is not None:
         lines.append(("Tenant: cheaper", _verdict(b.lessee, fmt), "computed"))
     if b.market is not None:
@@ -652,9 +656,10 @@ def deal_document(report: DealReport, options: RenderOptions) -> Document:
     if report.scenario is not None:
         changes = "; ".join(safe(fmt.note(n)) for n in report.notes) or "no change"
         banner = f"Scenario {safe(report.scenario)}: {changes}"
+    # The headline figures come first, within a screen of 50 lines: the totals, the price,
+    # the checks and the lessor's verdict; the by-year split and the detail follow.
     sections: list[Section] = [
         Figures("Totals", totals_lines(a, fmt), basis=False),
-        by_year(a, fmt),
         Figures("Unit economics", unit_lines(a, fmt)),
     ]
     if report.checks:
@@ -662,6 +667,7 @@ def deal_document(report: DealReport, options: RenderOptions) -> Document:
     summary = breakeven_summary(a.breakeven, fmt)
     if summary:
         sections.append(Figures("Breakeven", summary))
+    sections.append(by_year(a, fmt))
     if a.breakeven.loan is not None:
         sections.append(
             Figures(
@@ -696,9 +702,22 @@ def calc(report: CalcReport, options: RenderOptions) -> tuple[Document, ...]:
 
 
 def period_text(start: date | None, end: date | None) -> str:
-    """A period, short: ``2026-07-01..31``, ``2026-01-30..02-27``, ``2026-12-15..2027-01-14``."""
+    """A period, short: a calendar month ``2026-07``, quarter ``2026-Q3`` or year ``2026``,
+    whole months ``2025-03..05``; otherwise ``2026-07-15..08-14``, ``2026-12-15..2027-01-14``."""
     if start is None or end is None:
         return ""
+    whole = start.day == 1 and dates.is_month_end(end)
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if whole and months == 1:
+        return f"{start.year}-{start.month:02d}"
+    if whole and months == 3 and start.month % 3 == 1:
+        return f"{start.year}-Q{start.month // 3 + 1}"
+    if whole and months == 12 and start.month == 1:
+        return str(start.year)
+    if whole and start.year == end.year:
+        return f"{start.year}-{start.month:02d}..{end.month:02d}"
+    if whole:
+        return f"{start.year}-{start.month:02d}..{end.year}-{end.month:02d}"
     if (start.year, start.month) == (end.year, end.month):
         return f"{start}..{end.day:02d}"
     if start.year == end.year:
@@ -706,8 +725,25 @@ def period_text(start: date | None, end: date | None) -> str:
     return f"{start}..{end}"
 
 
-def _schedule_grid(result: ScheduleResult, fmt: Fmt) -> Grid:
-    """The schedule's rows (or its periods, with ``--by``) as cells."""
+def _letters(i: int) -> str:
+    """A, B, ... Z, AA, AB...: a key for the i-th stream."""
+    out = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _schedule_grid(result: ScheduleResult, fmt: Fmt) -> tuple[Grid, tuple[str, ...]]:
+    """The schedule's rows (or its periods, with ``--by``) as cells, and what the page left out.
+
+    A row keeps to one line of the page (``options.width``): one stream is
+    named in the title instead of on every row; credits and cap cuts get
+    columns of their own when there are any; on a page still too narrow,
+    streams become letters with a legend, then the discount factors (in
+    ``-f json`` and ``-f csv``) make way.
+    """
     v = result.view
     pv = v.valuation
     title = f"Schedule by {result.by}" if result.by else "Schedule"
@@ -723,34 +759,54 @@ def _schedule_grid(result: ScheduleResult, fmt: Fmt) -> Grid:
             for b in result.buckets
         )
         heads: tuple[str, ...] = ("Period", "Payments", "Amount", "Cumulative", "PV")
-        return Grid(title, heads, rows, frozenset({1, 2, 3, 4}))
-    lines: list[tuple[str, ...]] = []
-    for i, r in enumerate(v.schedule.rows):
-        period = period_text(r.period_start, r.period_end)
-        if r.fraction is not None:
-            period += f" ({money.format_percent(r.fraction, 1)})"
-        amount = fmt.money(r.amount)
-        if r.credit:
-            amount += f" (credit {fmt.money(r.credit)})"
-        if r.cap_cut:
-            amount += f" (cap cut {fmt.money(r.cap_cut)})"
-        factor = pv.factors[i] if pv else None
-        value = pv.values[i] if pv else None
-        lines.append(
-            (
-                str(r.n),
-                safe(r.stream),
-                period,
-                str(r.date),
-                amount,
-                fmt.money(r.cumulative),
-                f"{money.round_to(factor, 6):f}" if factor is not None else "",
-                fmt.money(value) if value is not None else "",
-            )
-        )
-    columns = ("#", "Stream", "Period", "Date", "Amount", "Cumulative", "DF", "PV")
-    # Stream names, periods and an amount's note (a credit, a cap cut) wrap; dates never do.
-    return Grid(title, columns, tuple(lines), frozenset({0, 4, 5, 6, 7}), frozenset({1, 2, 4}))
+        return Grid(title, heads, rows, frozenset({1, 2, 3, 4})), ()
+    rows_in = v.schedule.rows
+    streams = [r.stream for r in rows_in]
+    names = list(dict.fromkeys(streams))
+    if len(names) == 1:
+        title = f"{title}: {safe(names[0])}"
+    columns: dict[str, list[str]] = {"#": [str(r.n) for r in rows_in]}
+    if len(names) > 1:
+        columns["Stream"] = [safe(n) for n in streams]
+    columns["Period"] = [
+        period_text(r.period_start, r.period_end)
+        + (f" ({money.format_percent(r.fraction, 1)})" if r.fraction is not None else "")
+        for r in rows_in
+    ]
+    columns["Date"] = [str(r.date) for r in rows_in]
+    columns["Amount"] = [fmt.money(r.amount) for r in rows_in]
+    if any(r.credit for r in rows_in):
+        columns["Credit"] = [fmt.money(r.credit) if r.credit else "" for r in rows_in]
+    if any(r.cap_cut for r in rows_in):
+        columns["Cap cut"] = [fmt.money(r.cap_cut) if r.cap_cut else "" for r in rows_in]
+    columns["Cumulative"] = [fmt.money(r.cumulative) for r in rows_in]
+    if pv is not None:
+        # A payment before the valuation date has no factor: it is excluded, not discounted.
+        columns["DF"] = [f"{money.round_to(f, 6):f}" if f is not None else "" for f in pv.factors]
+        columns["PV"] = [fmt.money(x) if x is not None else "" for x in pv.values]
+    left_out: list[str] = []
+    if len(names) > 1 and _too_wide(columns, fmt.options.width):
+        keys = {n: _letters(i) for i, n in enumerate(names)}
+        columns["Stream"] = [keys[n] for n in streams]
+        left_out.append("Streams: " + "; ".join(f"{keys[n]}: {safe(n)}" for n in names))
+    if "DF" in columns and _too_wide(columns, fmt.options.width):
+        del columns["DF"]
+        left_out.append("Discount factors: in -f json and -f csv (too wide for this page).")
+    heads = tuple(columns)
+    numbers = {"#", "Amount", "Credit", "Cap cut", "Cumulative", "DF", "PV"}
+    right = frozenset(i for i, h in enumerate(heads) if h in numbers)
+    # Stream names and periods may wrap on a page narrower still; dates and figures never.
+    wrap = frozenset(i for i, h in enumerate(heads) if h in {"Stream", "Period"})
+    cells = tuple(zip(*columns.values(), strict=True))
+    return Grid(title, heads, cells, right, wrap, split=False), tuple(left_out)
+
+
+def _too_wide(columns: dict[str, list[str]], width: int | None) -> bool:
+    """Whether the columns, nothing wrapped, are wider than the page (two spaces apart)."""
+    if width is None:
+        return False
+    need = sum(max([len(h), *map(len, cells)]) for h, cells in columns.items())
+    return need + 2 * (len(columns) - 1) > width
 
 
 def schedule(result: ScheduleResult, options: RenderOptions) -> Document:
@@ -765,8 +821,8 @@ def schedule(result: ScheduleResult, options: RenderOptions) -> Document:
     title, subtitle = _header(result.deal, result.source)
     if result.loan is not None:
         return _debt_schedule(result, result.loan, fmt)
-    sections = (_schedule_grid(result, fmt), Emphasis(total))
-    return Document(title, subtitle, None, sections, (), result.conventions)
+    grid, left_out = _schedule_grid(result, fmt)
+    return Document(title, subtitle, None, (grid, Emphasis(total)), left_out, result.conventions)
 
 
 def _debt_schedule(result: ScheduleResult, loan: Loan, fmt: Fmt) -> Document:
@@ -1366,12 +1422,34 @@ def _stats_grid(d: DealRisk, fmt: Fmt, paths: int) -> Grid:
     )
 
 
-def _tornado(d: DealRisk, fmt: Fmt, width: int = 24) -> Grid:
-    """Each risk alone: a bar from its low to its high on one scale, the deal as written a ``|``."""
+#: The tornado's bars: at most this wide, at least the narrower, as the page allows.
+TORNADO_WIDTH = (12, 30)
+
+
+def _tornado(d: DealRisk, fmt: Fmt) -> Grid:
+    """Each risk alone: a bar from its low to its high on one scale, the deal as written a ``|``.
+
+    The bars take what the page leaves beside the figures, so a row keeps to one line.
+    """
     bars = d.tornado
     lowest = min((b.low for b in bars), default=0.0)
     highest = max((b.high for b in bars), default=0.0)
     span = (highest - lowest) or 1.0
+    figures = [
+        (
+            b.risk,
+            _sim_money(b.p5, fmt),
+            _sim_money(b.p50, fmt),
+            _sim_money(b.p95, fmt),
+            _sim_money(b.mean, fmt),
+            money.format_percent(money.from_float(b.loss_probability, 4)),
+        )
+        for b in bars
+    ]
+    heads = ("Risk", "P5", "P50", "P95", "Mean", "P(loss)")
+    used = sum(max([len(h), *(len(r[i]) for r in figures)]) for i, h in enumerate(heads))
+    room = (fmt.options.width or 80) - used - 2 * len(heads)
+    width = max(TORNADO_WIDTH[0], min(TORNADO_WIDTH[1], room))
 
     def at(value: float) -> int:
         return min(width - 1, round((width - 1) * (value - lowest) / span))
@@ -1383,24 +1461,13 @@ def _tornado(d: DealRisk, fmt: Fmt, width: int = 24) -> Grid:
         cells[at(b.base)] = "|"
         return "".join(cells).rstrip()
 
-    rows = tuple(
-        (
-            b.risk,
-            _sim_money(b.p5, fmt),
-            _sim_money(b.p50, fmt),
-            _sim_money(b.p95, fmt),
-            _sim_money(b.mean, fmt),
-            money.format_percent(money.from_float(b.loss_probability, 4)),
-            bar(b),
-        )
-        for b in bars
-    )
     return Grid(
-        "Tornado: the lessor's NPV with each risk alone, the widest first (| the deal as written)",
-        ("Risk", "P5", "P50", "P95", "Mean", "P(loss)", "From low to high"),
-        rows,
+        "Tornado: the lessor's NPV, each risk alone, widest first (| the deal as written)",
+        (*heads, "Low to high"),
+        tuple((*row, bar(b)) for row, b in zip(figures, bars, strict=True)),
         frozenset(range(1, 6)),
         keep_width=True,
+        split=False,
     )
 
 

@@ -13,3 +13,6 @@ class RenderOptions:
     symbol: bool = True
     #: False when the output cannot encode symbols such as ticks (PYTHONIOENCODING=ascii).
     unicode: bool = True
+    #: The page's width in characters: a grid wider than it is split into blocks of
+    #: columns, each with the row labels again. None: no limit (a file, a program).
+    width: int | None = None

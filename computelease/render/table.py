@@ -10,9 +10,11 @@ an ANSI escape in a deal's name is shown literally, never interpreted.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
@@ -38,6 +40,8 @@ RICH_ROW_LIMIT = 2_000
 MAX_WIDTH = 400
 #: The longest figure label kept on one line; a longer one wraps.
 LABEL_WIDTH = 36
+#: Characters between two columns of a table (padding collapsed to one space each side).
+GAP = 2
 
 
 class FigureTable(Table):
@@ -48,7 +52,14 @@ class FigureTable(Table):
 
 def _table(columns: Sequence[str], right: frozenset[int], wrap: frozenset[int]) -> FigureTable:
     """A plain table; only the columns in ``wrap`` may wrap, the rest keep their line."""
-    table = FigureTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    # Collapsed padding: two spaces between columns, so a schedule's row keeps to 80.
+    table = FigureTable(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        header_style="bold",
+    )
     for i, name in enumerate(columns):
         table.add_column(
             name,
@@ -70,15 +81,33 @@ def _figures(section: Figures) -> Table:
     for label, value, basis in section.lines:
         cells = [Text(label), Text(value)]
         if section.basis:
-            cells.append(Text(basis, style="dim"))
+            cells.append(Text(basis, style=_basis_style(basis)))
         table.add_row(*cells)
     return table
+
+
+def _basis_style(basis: str) -> str:
+    """An assumed figure stands out from a computed one; the word says it too (no colour alone)."""
+    if "assumed" in basis:
+        return "yellow"
+    if "reported" in basis:
+        return "green"
+    return "dim"
+
+
+def _cell(text: str) -> Text:
+    """A grid's cell; a failed check is red and a passed one green, beside the word."""
+    if text.endswith("FAIL"):
+        return Text(text, style="bold red")
+    if text in {"✓ pass", "ok"}:
+        return Text(text, style="green")
+    return Text(text)
 
 
 def _grid(section: Grid) -> Table:
     table = _table(section.columns, section.right, section.wrap)
     for row in section.rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(_cell(cell) for cell in row))
     if section.keep_width:
         # Labels may wrap (down to their longest word); figures may not: a grid wider
         # than the terminal widens the output rather than cropping an amount.
@@ -86,7 +115,7 @@ def _grid(section: Grid) -> Table:
         least = [
             max(_width(cell, i in section.wrap) for cell in col) for i, col in enumerate(cells)
         ]
-        gaps = 3 * (len(cells) - 1)
+        gaps = GAP * (len(cells) - 1)
         table.min_width = sum(least) + gaps
         table.natural_width = sum(max(len(cell) for cell in col) for col in cells) + gaps
     return table
@@ -168,18 +197,76 @@ def _too_big(section: document.Section) -> bool:
         return False
     if len(section.rows) > RICH_ROW_LIMIT:
         return True
+    # Columns that may wrap count at the width they wrap to: a long note is no wide grid.
+    return sum(_natural(section)) + GAP * len(section.columns) > MAX_WIDTH
+
+
+def _natural(section: Grid) -> list[int]:
+    """Each column's width with nothing wrapped (a wrapping label at most LABEL_WIDTH)."""
     widths = [
-        max([len(c), *(len(r[i]) for r in section.rows)]) for i, c in enumerate(section.columns)
+        max([cell_len(c), *(cell_len(row[i]) for row in section.rows)])
+        for i, c in enumerate(section.columns)
     ]
-    return sum(widths) + 3 * len(widths) > MAX_WIDTH
+    return [min(w, LABEL_WIDTH) if i in section.wrap else w for i, w in enumerate(widths)]
 
 
-def layout(documents: Sequence[Document]) -> RenderableType:
+def blocks(section: Grid, width: int | None) -> list[Grid]:
+    """The grid as blocks of columns that fit ``width``, each led by the row labels.
+
+    A grid that fits, or has only labels and one column, is itself. The
+    blocks keep the columns' order, and their titles say which block is which.
+    """
+    if width is None or len(section.columns) <= 2 or not section.split:
+        return [section]
+    widths = _natural(section)
+    if sum(widths) + GAP * (len(widths) - 1) <= width:
+        return [section]
+    groups: list[list[int]] = [[]]
+    used = widths[0]
+    for i in range(1, len(widths)):
+        if groups[-1] and used + GAP + widths[i] > width:
+            groups.append([])
+            used = widths[0]
+        groups[-1].append(i)
+        used += GAP + widths[i]
+    if len(groups) == 1:
+        return [section]
+    out = []
+    for n, group in enumerate(groups, 1):
+        keep = (0, *group)
+        where = {old: new for new, old in enumerate(keep)}
+        out.append(
+            dataclasses.replace(
+                section,
+                title=f"{section.title} ({n} of {len(groups)})",
+                columns=tuple(section.columns[i] for i in keep),
+                rows=tuple(tuple(row[i] for i in keep) for row in section.rows),
+                right=frozenset(where[i] for i in section.right if i in where),
+                wrap=frozenset(where[i] for i in section.wrap if i in where),
+            )
+        )
+    return out
+
+
+def _fitted(doc: Document, width: int | None) -> Document:
+    """The document with each grid wider than ``width`` split into blocks of columns."""
+    if width is None:
+        return doc
+    sections: list[document.Section] = []
+    for section in doc.sections:
+        sections.extend(blocks(section, width) if isinstance(section, Grid) else [section])
+    return dataclasses.replace(doc, sections=tuple(sections))
+
+
+def layout(documents: Sequence[Document], width: int | None = None) -> RenderableType:
     """Documents one after another, a blank line between them.
 
-    A grid too long or too wide for rich to lay out (quickly, or at all) turns
-    the whole report into plain fixed-width text, every figure whole.
+    A grid wider than ``width`` is split into blocks of columns, each with the
+    row labels again, so nothing wraps mid-figure on a narrow terminal. A grid
+    too long or too wide for rich to lay out (quickly, or at all) turns the
+    whole report into plain fixed-width text, every figure whole.
     """
+    documents = [_fitted(d, width) for d in documents]
     if any(_too_big(s) for d in documents for s in d.sections):
         return "\n".join(_plain(d) for d in documents)
     parts: list[RenderableType] = []
@@ -191,36 +278,36 @@ def layout(documents: Sequence[Document]) -> RenderableType:
 
 
 def calc(report: CalcReport, options: RenderOptions) -> RenderableType:
-    return layout(document.calc(report, options))
+    return layout(document.calc(report, options), options.width)
 
 
 def schedule(result: ScheduleResult, options: RenderOptions) -> RenderableType:
-    return layout([document.schedule(result, options)])
+    return layout([document.schedule(result, options)], options.width)
 
 
 def breakeven(result: BreakevenResult, options: RenderOptions) -> RenderableType:
-    return layout([document.breakeven(result, options)])
+    return layout([document.breakeven(result, options)], options.width)
 
 
 def scenario(result: ScenarioComparison, options: RenderOptions) -> RenderableType:
-    return layout([document.scenario(result, options)])
+    return layout([document.scenario(result, options)], options.width)
 
 
 def sensitivity(result: SensitivityGrid, options: RenderOptions) -> RenderableType:
-    return layout([document.sensitivity(result, options)])
+    return layout([document.sensitivity(result, options)], options.width)
 
 
 def compare(result: DealComparison, options: RenderOptions) -> RenderableType:
-    return layout([document.compare(result, options)])
+    return layout([document.compare(result, options)], options.width)
 
 
 def book(result: Book, options: RenderOptions) -> RenderableType:
-    return layout([document.book(result, options)])
+    return layout([document.book(result, options)], options.width)
 
 
 def risk(result: RiskReport, options: RenderOptions) -> RenderableType:
-    return layout(document.risk(result, options))
+    return layout(document.risk(result, options), options.width)
 
 
 def diff(result: DealDiff, options: RenderOptions) -> RenderableType:
-    return layout([document.diff(result, options)])
+    return layout([document.diff(result, options)], options.width)
