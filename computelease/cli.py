@@ -209,6 +209,24 @@ OutputOption = Annotated[
         help="Write to FILE instead of stdout, atomically (a temporary file, then a rename).",
     ),
 ]
+SvgOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--svg",
+        metavar="FILE",
+        readable=False,
+        help="Also save the table, as the terminal shows it, as an SVG picture.",
+    ),
+]
+HtmlOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--html",
+        metavar="FILE",
+        readable=False,
+        help="Also save the table, as the terminal shows it, as a self-contained HTML page.",
+    ),
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -457,6 +475,8 @@ def calc(
     deals: DealsArgument,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     as_of: AsOfOption = None,
     rate: RateOption = None,
     exact: ExactOption = False,
@@ -481,6 +501,8 @@ def schedule(
     debt: DebtFlag = False,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     as_of: AsOfOption = None,
     rate: RateOption = None,
     exact: ExactOption = False,
@@ -503,6 +525,8 @@ def breakeven(
     deal: DealArgument,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     as_of: AsOfOption = None,
     rate: RateOption = None,
     exact: ExactOption = False,
@@ -532,6 +556,8 @@ def scenario_command(
     set_: SetOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     as_of: AsOfOption = None,
     rate: RateOption = None,
     exact: ExactOption = False,
@@ -564,6 +590,8 @@ def sensitivity(
     metric: MetricOption = "npv_lessor",
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     as_of: AsOfOption = None,
     rate: RateOption = None,
     exact: ExactOption = False,
@@ -602,6 +630,8 @@ def compare(
     fx: FxOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     as_of: AsOfOption = None,
     rate: RateOption = None,
     exact: ExactOption = False,
@@ -662,6 +692,8 @@ def risk(
     by: RiskByOption = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     as_of: AsOfOption = None,
     rate: RateOption = None,
     exact: ExactOption = False,
@@ -723,6 +755,8 @@ def diff(
     ] = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
     as_of: AsOfOption = None,
     rate: RateOption = None,
     exact: ExactOption = False,
@@ -741,6 +775,8 @@ def diff(
     _diagnose(result.problems, debug=_debug_requested(ctx))
     if result.value is not None:
         _emit(renderer_for(output_format).diff(result.value, options), output, result.files)
+        value = result.value
+        _snapshots(ctx, lambda: renderer_for(OutputFormat.table).diff(value, options), result.files)
     differs = result.value is not None and not result.value.equal
     raise typer.Exit(_exit(result.problems) or int(differs))
 
@@ -887,8 +923,20 @@ def _finish(
 
     _diagnose(result.problems, debug=_debug_requested(ctx))
     if result.value is not None:
-        _emit(show(renderer(output_format), result.value), output, result.files)
+        value = result.value
+        _emit(show(renderer(output_format), value), output, result.files)
+        _snapshots(ctx, lambda: show(renderer(OutputFormat.table), value), result.files)
     raise typer.Exit(_exit(result.problems))
+
+
+def _snapshots(ctx: typer.Context, table: Callable[[], Rendered], inputs: Sequence[str]) -> None:
+    """--svg and --html: the table as the terminal shows it, recorded to files."""
+    svg, html = ctx.params.get("svg"), ctx.params.get("html")
+    if svg is None and html is None:
+        return
+    from computelease.output import snapshot
+
+    snapshot(table(), svg=svg, html=html, inputs=[Path(p) for p in inputs])
 
 
 def _exit(problems: Sequence[Problem], *, strict: bool = False) -> int:

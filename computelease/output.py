@@ -75,6 +75,33 @@ def to_text(renderable: RenderableType, *, terminal: bool) -> str:
     return out.getvalue()
 
 
+def snapshot(
+    renderable: RenderableType, *, svg: Path | None, html: Path | None, inputs: Sequence[Path]
+) -> None:
+    """The table recorded as the terminal shows it, in colour, to an SVG and/or an HTML file.
+
+    Laid out as a file is (FILE_WIDTH, widened for a grid that needs it), in
+    rich's own terminal theme, so the same input gives the same bytes.
+    """
+    least, natural = required_width(renderable)
+    width = FILE_WIDTH if least <= FILE_WIDTH else min(natural, MAX_WIDTH)
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        width=width,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    console.print(renderable)
+    if svg is not None:
+        write_atomic(svg, console.export_svg(title="lease", clear=False), inputs, option="--svg")
+    if html is not None:
+        write_atomic(html, console.export_html(clear=False), inputs, option="--html")
+
+
 def page_width(*, terminal: bool) -> int:
     """The width reports are laid out for: the terminal's (COLUMNS), or a file's."""
     if not terminal:
@@ -132,23 +159,28 @@ def stdout_is_unicode() -> bool:
     return encoding.startswith("utf")
 
 
-def write_atomic(target: Path, text: str, inputs: Sequence[Path] = ()) -> None:
-    """Write ``text`` to ``target`` safely; never over an input, never replacing a special file."""
+def write_atomic(
+    target: Path, text: str, inputs: Sequence[Path] = (), *, option: str = "--output"
+) -> None:
+    """Write ``text`` to ``target`` safely; never over an input, never replacing a special file.
+
+    ``option`` names the option that asked for the file, in messages.
+    """
     try:
         info = os.stat(target)  # follows a link to what it names
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise UsageError(f"--output: cannot write {target}: {_reason(exc)}") from None
+        raise UsageError(f"{option}: cannot write {target}: {_reason(exc)}") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"--output: {target} is a folder; give a file name")
+        raise UsageError(f"{option}: {target} is a folder; give a file name")
     if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_through(target, text)
+        _write_through(target, text, option)
         return
     real = Path(os.path.realpath(target))  # a link's file is replaced, the link stays
     folder = real.parent
     if not folder.is_dir():
-        raise UsageError(f"--output: the folder {folder} does not exist")
+        raise UsageError(f"{option}: the folder {folder} does not exist")
     if info is not None:
         for source in inputs:
             try:
@@ -156,12 +188,12 @@ def write_atomic(target: Path, text: str, inputs: Sequence[Path] = ()) -> None:
             except OSError:
                 same = False
             if same:
-                raise UsageError(f"--output: refusing to overwrite the deal file {source}")
+                raise UsageError(f"{option}: refusing to overwrite the deal file {source}")
     try:
         # A short name of its own: the target's name may already be as long as a name can be.
         fd, temporary = tempfile.mkstemp(prefix=".lease-", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UsageError(f"--output: cannot write in {folder}: {_reason(exc)}") from None
+        raise UsageError(f"{option}: cannot write in {folder}: {_reason(exc)}") from None
     try:
         # mkstemp makes the file private (0600); give it the mode a plain write would.
         os.fchmod(fd, 0o666 & ~_umask())
@@ -172,19 +204,19 @@ def write_atomic(target: Path, text: str, inputs: Sequence[Path] = ()) -> None:
         os.replace(temporary, real)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise UsageError(f"--output: cannot write {target}: {_reason(exc)}") from None
+        raise UsageError(f"{option}: cannot write {target}: {_reason(exc)}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _write_through(target: Path, text: str) -> None:
+def _write_through(target: Path, text: str, option: str) -> None:
     """Write into an existing FIFO or device as it is: there is no file to replace."""
     try:
         with open(target, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     except OSError as exc:
-        raise UsageError(f"--output: cannot write {target}: {_reason(exc)}") from None
+        raise UsageError(f"{option}: cannot write {target}: {_reason(exc)}") from None
 
 
 def _umask() -> int:
