@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from computelease.api import (
+        account,
         analyse,
         book,
         breakeven,
@@ -66,6 +67,7 @@ __all__ = [
     "Settings",
     "Severity",
     "__version__",
+    "account",
     "analyse",
     "book",
     "breakeven",

@@ -35,11 +35,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, cast, get_args
 
 from computelease import checks, config, gitref, loader, source
+from computelease.core import accounting as core_accounting
 from computelease.core import analysis as core_analysis
 from computelease.core import book as core_book
 from computelease.core import diff as core_diff
 from computelease.core import sensitivity as core_sensitivity
 from computelease.core import whatif
+from computelease.core.accounting import LeaseBooks, Standard
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, Settings
 from computelease.core.book import Book, DealComparison
 from computelease.core.diff import DealDiff
@@ -68,6 +70,7 @@ __all__ = [
     "Result",
     "Scenario",
     "Settings",
+    "account",
     "analyse",
     "book",
     "breakeven",
@@ -293,6 +296,38 @@ def breakeven(sources: Sources, settings: Settings | None = None) -> Result[Brea
             value = checks.computing(
                 item,
                 lambda: core_analysis.breakeven_result(item.deal, settings, source=item.path),
+            )
+    return Result(value, tuple(problems), files)
+
+
+def account(
+    sources: Sources,
+    settings: Settings | None = None,
+    *,
+    standard: str | None = None,
+) -> Result[LeaseBooks]:
+    """The deal in the tenant's books (ASC 842 or IFRS 16), as its ``accounting`` block says.
+
+    ``standard`` (``asc842`` or ``ifrs16``) overrides the block's, and
+    ``settings.rate`` its borrowing rate; ``settings.as_of`` is the reporting
+    date of the current / non-current split and the maturity analysis (default:
+    commencement). A deal without the block needs both.
+    """
+    item, problems, files = _one(sources, settings)
+    if standard is not None and standard not in ("asc842", "ifrs16"):
+        message = f"unknown standard {standard!r}: asc842 or ifrs16"
+        return Result(None, (Problem(None, None, None, Codes.BAD_SETTING, message),), files)
+    value = None
+    if item is not None:
+        chosen = cast(Standard | None, standard)
+        rate = settings.rate if settings is not None else None
+        as_of = settings.as_of if settings is not None else None
+        with _collecting(problems, item.path):
+            value = checks.computing(
+                item,
+                lambda: core_accounting.lease_books(
+                    item.deal, standard=chosen, rate=rate, as_of=as_of, source=item.path
+                ),
             )
     return Result(value, tuple(problems), files)
 

@@ -732,6 +732,43 @@ def schema(output: OutputOption = None) -> None:
     _emit(json.dumps(api.schema(), indent=2, ensure_ascii=False) + "\n", output, [])
 
 
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def account(
+    ctx: typer.Context,
+    deal: Annotated[str, typer.Argument(help="The deal file.", metavar="DEAL")],
+    standard: Annotated[
+        str | None,
+        typer.Option(
+            "--standard",
+            metavar="STANDARD",
+            help="asc842 or ifrs16, instead of the deal's accounting.standard.",
+            autocompletion=lambda: ["asc842", "ifrs16"],
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+    exact: ExactOption = False,
+    currency_symbol: SymbolOption = True,
+) -> None:
+    """The tenant's books: ASC 842 or IFRS 16 lease liability, right-of-use asset and entries.
+
+    The liability at commencement and month by month, the asset and the expense,
+    the current / non-current split and the maturity analysis at --as-of, the
+    journal entries, and the questions of whether the contract holds a lease.
+    --rate is the borrowing rate, instead of accounting.rate.
+    """
+    from computelease import api, arguments
+
+    result = api.account(deal, arguments.settings(as_of, rate), standard=standard)
+    options = _options(exact, currency_symbol, output)
+    _finish(ctx, result, lambda r, value: r.account(value, options), output_format, output)
+
+
 @app.command(
     epilog="Exit codes: 0 no term differs; 1 a term differs (as diff does), or a deal is "
     "invalid; 2 usage error (a path, or a git ref that does not hold the file); 3 internal "

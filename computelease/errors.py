@@ -101,6 +101,7 @@ class Codes:
     TOO_MUCH_WORK = Code("E310", "the deal and its scenarios ask for too much work")
     ONE_OF = Code("E311", "give one of these fields, not several")
     UNKNOWN_TRANCHE = Code("E312", "no tranche of that name")
+    DOES_NOT_APPLY = Code("E313", "a field that does not apply here")
     # E4xx: reported figures that the computation contradicts.
     REPORTED_TOTAL = Code("E401", "reported total does not match the computed total")
     REPORTED_MONTHLY = Code("E402", "reported monthly figure does not match")

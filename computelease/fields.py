@@ -647,6 +647,21 @@ AmortisationField = Annotated[
     parser(choice("level", "straight-line", "sculpted", "bullet")),
     _choice_json("level", "straight-line", "sculpted", "bullet"),
 ]
+StandardField = Annotated[
+    Literal["asc842", "ifrs16"],
+    parser(choice("asc842", "ifrs16")),
+    _choice_json("asc842", "ifrs16"),
+]
+ClassificationField = Annotated[
+    Literal["operating", "finance"],
+    parser(choice("operating", "finance")),
+    _choice_json("operating", "finance"),
+]
+LeaseTermField = Annotated[
+    Literal["full", "earliest-exit"],
+    parser(choice("full", "earliest-exit")),
+    _choice_json("full", "earliest-exit"),
+]
 ShortfallField = Annotated[
     Shortfall,
     parser(choice("pro-rata", "terminate", "drop")),

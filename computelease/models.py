@@ -32,6 +32,7 @@ from computelease import dates, money
 from computelease.errors import Codes, FieldError, FieldPath
 from computelease.fields import (
     AmortisationField,
+    ClassificationField,
     CreditField,
     CurrencyCode,
     Day,
@@ -52,6 +53,7 @@ from computelease.fields import (
     HoursBasisField,
     InterestRate,
     Issue,
+    LeaseTermField,
     Money,
     MoneyOrPercent,
     Name,
@@ -69,6 +71,7 @@ from computelease.fields import (
     Share,
     ShortfallField,
     Slug,
+    StandardField,
     TenorMonths,
     TerminateField,
     TermMonths,
@@ -136,6 +139,8 @@ class PaymentStream(_Model):
     until: Day | None = None
     escalation: Escalation | None = None
     option: Flag = False
+    #: Usage-based: left out of the lease payments lease accounting measures (ASC 842, IFRS 16).
+    variable: Flag = False
     #: The capacity tranche the stream pays for: billed per its GPUs in service, and moved
     #: with it when its delivery slips.
     tranche: TrancheName | None = None
@@ -461,6 +466,37 @@ class Risk(_Model):
     operations: OperationsRisk = OperationsRisk()
 
 
+class Accounting(_Model):
+    """How the tenant's books measure the lease: ASC 842 or IFRS 16, at a borrowing rate."""
+
+    standard: StandardField
+    #: The incremental borrowing rate, or the rate implicit in the lease, a year.
+    rate: DiscountRate
+    commencement: Day | None = None
+    #: ASC 842 only (IFRS 16 has one lessee model); default operating.
+    classification: ClassificationField | None = None
+    initial_direct_costs: Money | None = None
+    incentives: Money | None = None
+    #: The lease term judgement: the whole term (a termination option reasonably certain
+    #: not to be exercised), or to the earliest exit (with the termination fee).
+    lease_term: LeaseTermField = "full"
+
+    @model_validator(mode="after")
+    def _one_model(self) -> Accounting:
+        if self.standard == "ifrs16" and self.classification is not None:
+            raise_issues(
+                [
+                    (
+                        ("classification",),
+                        Codes.DOES_NOT_APPLY,
+                        "IFRS 16 has one lessee model: leave classification out "
+                        "(it is ASC 842's operating or finance)",
+                    )
+                ]
+            )
+        return self
+
+
 class Adjustment(_Model):
     """Payments for periods starting in a date range are multiplied by ``factor``.
 
@@ -570,6 +606,7 @@ class Deal(_Model):
     adjustments: tuple[Adjustment, ...] = ()
     scenarios: dict[ScenarioName, Scenario] = Field(default_factory=dict)
     risk: Risk | None = None
+    accounting: Accounting | None = None
     sources: tuple[Source, ...] = ()
 
     @model_validator(mode="wrap")
@@ -716,6 +753,15 @@ def _consistency(deal: Deal) -> Iterator[Issue]:
                 "the longest a term with its options may run",
             )
 
+    books = deal.accounting
+    if books is not None:
+        yield from inside(("accounting", "commencement"), books.commencement, "commencement")
+        if books.lease_term == "earliest-exit" and deal.termination is None:
+            yield (
+                ("accounting", "lease_term"),
+                Codes.NEEDS_INPUT,
+                "a lease term to the earliest exit needs a termination block",
+            )
     tranches = {
         t.name or f"tranche-{i + 1}": t
         for i, t in enumerate(deal.capacity.tranches if deal.capacity else ())

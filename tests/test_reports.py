@@ -356,6 +356,7 @@ def test_every_format_renders_every_command() -> None:
         "book",
         "risk",
         "diff",
+        "account",
     ]
     for fmt in OutputFormat:
         module = renderer(fmt)

@@ -143,6 +143,15 @@ def _data(deal: Deal) -> dict[str, Any]:
 
 
 def _validate(data: dict[str, Any]) -> Deal:
+    books = data.get("accounting")
+    # A lease term "to the earliest exit" of a deal whose exit has been taken (or can no
+    # longer be) is its whole, shorter, term.
+    if (
+        "termination" not in data
+        and isinstance(books, dict)
+        and books.get("lease_term") == "earliest-exit"
+    ):
+        data["accounting"] = {**books, "lease_term": "full"}
     try:
         return Deal.model_validate(data)
     except ValidationError as exc:

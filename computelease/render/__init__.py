@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol, assert_never
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from computelease.core.accounting import LeaseBooks
     from computelease.core.analysis import BreakevenResult, ScheduleResult
     from computelease.core.book import Book, DealComparison
     from computelease.core.diff import DealDiff
@@ -66,6 +67,8 @@ class Renderer(Protocol):
     def risk(self, result: RiskReport, options: RenderOptions, /) -> Rendered: ...
 
     def diff(self, result: DealDiff, options: RenderOptions, /) -> Rendered: ...
+
+    def account(self, result: LeaseBooks, options: RenderOptions, /) -> Rendered: ...
 
 
 class Reporter(Protocol):

@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from computelease.core.accounting import LeaseBooks
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.diff import DealDiff
@@ -243,3 +244,23 @@ def diff(result: DealDiff, options: RenderOptions) -> str:
         for m in doc["metrics"]
     ]
     return _write(("kind", "name", "old", "new", "difference", "change_percent"), rows)
+
+
+#: The month-by-month columns of ``lease account -f csv``.
+ACCOUNT_COLUMNS = (
+    "month",
+    "start",
+    "opening",
+    "payment",
+    "interest",
+    "closing",
+    "rou_opening",
+    "rou_amortisation",
+    "rou_closing",
+    "expense",
+)
+
+
+def account(result: LeaseBooks, options: RenderOptions) -> str:
+    """The liability and the right-of-use asset month by month (the rest is in the JSON)."""
+    return _write(ACCOUNT_COLUMNS, as_json.account_document(result)["periods"])

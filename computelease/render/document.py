@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from computelease import dates, money
+from computelease.core.accounting import LeaseBooks
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.breakeven import Breakeven, Lessee, Lessor, Market
@@ -1174,6 +1175,134 @@ def diff(result: DealDiff, options: RenderOptions) -> Document:
         (terms, effect),
         notes,
         result.new.conventions,
+    )
+
+
+def account(books: LeaseBooks, options: RenderOptions) -> Document:
+    """The lease in the tenant's books: measurement, month by month, the balance sheet and the
+    maturity analysis, the entries, and the questions of whether there is a lease at all."""
+    deal = books.deal
+    fmt = Fmt(deal.ccy, options)
+    model = "IFRS 16" if books.standard == "ifrs16" else f"ASC 842, {books.classification} lease"
+    counted = sum(1 for p in books.payments if p.month >= 0)
+    measured: list[Line] = [
+        ("Standard", model, "accounting"),
+        (
+            "Borrowing rate",
+            f"{money.format_percent(books.annual_rate)} a year, "
+            f"{money.format_percent(books.periodic_rate, 4)} a month",
+            "accounting.rate",
+        ),
+        ("Commencement", str(books.commencement), "accounting"),
+        ("Lease term", f"{books.term_months} months: {books.judgement}", "judgement"),
+        (
+            "Lease payments",
+            f"{fmt.money(books.undiscounted)} undiscounted, {counted} payments"
+            + (f" and {fmt.money(books.prepaid)} before commencement" if books.prepaid else ""),
+            "computed",
+        ),
+    ]
+    if books.variable:
+        measured.append(
+            ("Variable, left out", ", ".join(safe(v) for v in books.variable), "payments")
+        )
+    measured += [
+        ("Lease liability", fmt.money(books.liability, exact=True), "computed"),
+        ("Initial direct costs", fmt.money(books.initial_direct_costs, exact=True), "accounting"),
+        ("Incentives received", fmt.money(books.incentives, exact=True), "accounting"),
+        ("Right-of-use asset", fmt.money(books.rou_asset, exact=True), "computed"),
+        ("Interest over the term", fmt.money(books.total_interest, exact=True), "computed"),
+    ]
+    arrears = books.timing == "arrears"
+    flows = ("Interest", "Payment") if arrears else ("Payment", "Interest")
+    heads = ("Month", "Opening", *flows, "Closing", "ROU amort.", "ROU asset", "Expense")
+    rows = []
+    for p in books.periods:
+        flow = (p.interest, p.payment) if arrears else (p.payment, p.interest)
+        rows.append(
+            (
+                f"{p.start.year}-{p.start.month:02d}",
+                fmt.money(p.opening),
+                *(fmt.money(x) for x in flow),
+                fmt.money(p.closing),
+                fmt.money(p.amortisation),
+                fmt.money(p.rou_closing),
+                fmt.money(p.expense),
+            )
+        )
+    schedule = Grid(
+        "Lease liability and right-of-use asset, month by month",
+        heads,
+        tuple(rows),
+        frozenset(range(1, len(heads))),
+        split=False,
+    )
+    position = Figures(
+        f"At {books.as_of}",
+        (
+            ("Lease liability", fmt.money(books.liability_at, exact=True), "computed"),
+            ("Current (due within 12 months)", fmt.money(books.current, exact=True), "computed"),
+            ("Non-current", fmt.money(books.non_current, exact=True), "computed"),
+        ),
+    )
+    years = [
+        (y.label, f"{y.start} to {y.end}", fmt.money(y.amount, exact=True)) for y in books.maturity
+    ]
+    owed = sum((y.amount for y in books.maturity), money.ZERO) + books.thereafter
+    years += [
+        ("Thereafter", "", fmt.money(books.thereafter, exact=True)),
+        ("Total undiscounted", "", fmt.money(owed, exact=True)),
+        ("Less imputed interest", "", fmt.money(-books.imputed_interest, exact=True)),
+        ("Lease liability", "", fmt.money(books.liability_at, exact=True)),
+    ]
+    maturity = Grid(
+        "Maturity analysis", ("Year", "Dates", "Payments"), tuple(years), frozenset({2})
+    )
+    entries = tuple(
+        (
+            f"{j.memo} ({j.date})" if i == 0 else "",
+            e.account,
+            fmt.money(e.debit, exact=True) if e.debit else "",
+            fmt.money(e.credit, exact=True) if e.credit else "",
+        )
+        for j in books.journals[:2]
+        for i, e in enumerate(j.lines)
+    )
+    journal = Grid(
+        "Journal entries: commencement and the first month (every month in -f json)",
+        ("Entry", "Account", "Debit", "Credit"),
+        entries,
+        frozenset({2, 3}),
+        frozenset({0, 1}),
+        split=False,
+    )
+    checklist = Grid(
+        "Does this contract contain a lease? Questions, not a ruling",
+        ("Question", "What the deal file says"),
+        tuple((q, a) for q, a in books.checklist),
+        wrap=frozenset({0, 1}),
+    )
+    notes: list[str] = []
+    if books.short_term:
+        notes.append(
+            f"The lease term is {books.term_months} months, 12 or less: the tenant may elect "
+            "the short-term exemption and keep it off the balance sheet (both standards)."
+        )
+    title, subtitle = _header(deal, books.source)
+    return Document(
+        f"{title}: the tenant's books",
+        subtitle,
+        None,
+        (
+            Figures("Measurement at commencement", tuple(measured)),
+            schedule,
+            position,
+            maturity,
+            journal,
+            checklist,
+        ),
+        tuple(notes),
+        books.conventions,
     )
 
 

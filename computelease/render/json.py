@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from computelease import money
+from computelease.core.accounting import LeaseBooks
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, View
 from computelease.core.book import Book, DealComparison, Side
 from computelease.core.breakeven import Breakeven
@@ -948,3 +949,84 @@ def _share(value: Decimal | None) -> Decimal | None:
 
 def diff(result: DealDiff, options: RenderOptions) -> str:
     return dumps(diff_document(result))
+
+
+def account_document(books: LeaseBooks) -> Json:
+    """The lease in the tenant's books: every figure exact, every month, every entry."""
+    m = _Money(books.deal)
+    return {
+        "format_version": FORMAT_VERSION,
+        "deal": deal_header(books.deal, books.source),
+        "standard": books.standard,
+        "classification": books.classification,
+        "rate": {"annual": _num(books.annual_rate), "monthly": _num(books.periodic_rate)},
+        "commencement": _day(books.commencement),
+        "lease_term": {
+            "months": books.term_months,
+            "end": _day(books.term_end),
+            "judgement": books.judgement,
+            "short_term": books.short_term,
+        },
+        "timing": books.timing,
+        "variable_streams": list(books.variable),
+        "payments": [
+            {"date": _day(p.date), "month": p.month, "amount": m(p.amount), "stream": p.stream}
+            for p in books.payments
+        ],
+        "measurement": {
+            "undiscounted": m(books.undiscounted),
+            "liability": m(books.liability),
+            "initial_direct_costs": m(books.initial_direct_costs),
+            "prepaid": m(books.prepaid),
+            "incentives": m(books.incentives),
+            "rou_asset": m(books.rou_asset),
+            "total_interest": m(books.total_interest),
+        },
+        "periods": [
+            {
+                "month": p.month + 1,
+                "start": _day(p.start),
+                "opening": m(p.opening),
+                "payment": m(p.payment),
+                "interest": m(p.interest),
+                "closing": m(p.closing),
+                "rou_opening": m(p.rou_opening),
+                "rou_amortisation": m(p.amortisation),
+                "rou_closing": m(p.rou_closing),
+                "expense": m(p.expense),
+            }
+            for p in books.periods
+        ],
+        "position": {
+            "as_of": _day(books.as_of),
+            "liability": m(books.liability_at),
+            "current": m(books.current),
+            "non_current": m(books.non_current),
+        },
+        "maturity": {
+            "years": [
+                {"label": y.label, "from": _day(y.start), "to": _day(y.end), "amount": m(y.amount)}
+                for y in books.maturity
+            ],
+            "thereafter": m(books.thereafter),
+            "imputed_interest": m(books.imputed_interest),
+            "liability": m(books.liability_at),
+        },
+        "journal": [
+            {
+                "date": _day(j.date),
+                "memo": j.memo,
+                "lines": [
+                    {"account": e.account, "debit": m(e.debit), "credit": m(e.credit)}
+                    for e in j.lines
+                ],
+            }
+            for j in books.journals
+        ],
+        "contains_a_lease": [{"question": q, "answer": a} for q, a in books.checklist],
+        "conventions": list(books.conventions),
+    }
+
+
+def account(result: LeaseBooks, options: RenderOptions) -> str:
+    return dumps(account_document(result))

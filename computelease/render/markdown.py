@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from computelease.core.accounting import LeaseBooks
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.diff import DealDiff
@@ -116,3 +117,7 @@ def risk(result: RiskReport, options: RenderOptions) -> str:
 
 def diff(result: DealDiff, options: RenderOptions) -> str:
     return layout([document.diff(result, options)])
+
+
+def account(result: LeaseBooks, options: RenderOptions) -> str:
+    return layout([document.account(result, options)])

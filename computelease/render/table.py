@@ -20,6 +20,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from computelease.core.accounting import LeaseBooks
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.diff import DealDiff
@@ -311,3 +312,7 @@ def risk(result: RiskReport, options: RenderOptions) -> RenderableType:
 
 def diff(result: DealDiff, options: RenderOptions) -> RenderableType:
     return layout([document.diff(result, options)], options.width)
+
+
+def account(result: LeaseBooks, options: RenderOptions) -> RenderableType:
+    return layout([document.account(result, options)], options.width)
