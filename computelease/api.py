@@ -35,10 +35,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, cast, get_args
 
 from computelease import checks, config, gitref, loader, source
+from computelease.actuals import read_actuals
 from computelease.core import accounting as core_accounting
 from computelease.core import analysis as core_analysis
 from computelease.core import book as core_book
 from computelease.core import diff as core_diff
+from computelease.core import reconcile as core_reconcile
 from computelease.core import sensitivity as core_sensitivity
 from computelease.core import whatif
 from computelease.core.accounting import LeaseBooks, Standard
@@ -47,6 +49,7 @@ from computelease.core.book import Book, DealComparison
 from computelease.core.diff import DealDiff
 from computelease.core.gates import Limit, Policy
 from computelease.core.metrics import METRICS, Metric
+from computelease.core.reconcile import Reconciliation
 from computelease.core.reported import reported_checks
 from computelease.core.reports import CalcReport, CheckRun, DealReport
 from computelease.core.risk import DEFAULT_PATHS, RiskReport
@@ -80,6 +83,7 @@ __all__ = [
     "load",
     "new_deal",
     "policy",
+    "reconcile",
     "risk",
     "scenario",
     "schedule",
@@ -329,6 +333,51 @@ def account(
                     item.deal, standard=chosen, rate=rate, as_of=as_of, source=item.path
                 ),
             )
+    return Result(value, tuple(problems), files)
+
+
+def reconcile(
+    sources: Sources,
+    actuals: str | os.PathLike[str],
+    settings: Settings | None = None,
+    *,
+    grace_days: int = 0,
+) -> Result[Reconciliation]:
+    """Actual payments (a CSV file) against the deal's schedule, to ``settings.as_of``.
+
+    The reporting date defaults to the last actual's, so nothing not yet due is
+    missing. Every discrepancy is a problem with its code, at its line of the
+    actuals file (a missing payment at none); a row that cannot be read is one
+    too (E701), and the other rows are still reconciled.
+    """
+    item, problems, files = _one(sources, settings)
+    if grace_days < 0:
+        message = f"grace days must be 0 or more, got {grace_days}"
+        return Result(None, (Problem(None, None, None, Codes.BAD_SETTING, message),), files)
+    value = None
+    if item is not None:
+        path = Path(actuals)
+        shown = os.fspath(actuals)
+        try:
+            rows, bad = read_actuals(path, item.deal.currency, name=shown)
+        except DealInvalid as exc:
+            return Result(None, (*problems, *exc.problems), files)
+        problems.extend(bad)
+        as_of = settings.as_of if settings is not None else None
+        with _collecting(problems, item.path):
+            value = checks.computing(
+                item,
+                lambda: core_reconcile.reconcile(
+                    item.deal,
+                    rows,
+                    as_of=as_of,
+                    grace_days=grace_days,
+                    source=item.path,
+                    actuals_file=shown,
+                ),
+            )
+            problems.extend(Problem(shown, f.line, None, f.code, f.message) for f in value.findings)
+        files = (*files, shown)
     return Result(value, tuple(problems), files)
 
 

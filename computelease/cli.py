@@ -769,6 +769,44 @@ def account(
     _finish(ctx, result, lambda r, value: r.account(value, options), output_format, output)
 
 
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def reconcile(
+    ctx: typer.Context,
+    deal: Annotated[str, typer.Argument(help="The deal file.", metavar="DEAL")],
+    actuals: Annotated[
+        str,
+        typer.Argument(
+            help="A CSV of payments: date, amount; optionally stream, credit, uptime, reference.",
+            metavar="ACTUALS.csv",
+        ),
+    ],
+    grace_days: Annotated[
+        int,
+        typer.Option("--grace-days", metavar="DAYS", help="Days after a due date still on time."),
+    ] = 0,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    svg: SvgOption = None,
+    html: HtmlOption = None,
+    as_of: AsOfOption = None,
+    exact: ExactOption = False,
+    currency_symbol: SymbolOption = True,
+) -> None:
+    """Actual payments against the contract: each missing, late, duplicated, short or
+    over-billed payment, the SLA credits owed against those granted, and the variance.
+
+    Exit 1 when any finding is an error, so CI can gate a ledger export. The
+    reporting date is --as-of, or the last actual's date.
+    """
+    from computelease import api, arguments
+
+    settings = arguments.settings(as_of, None)
+    result = api.reconcile(deal, actuals, settings, grace_days=grace_days)
+    options = _options(exact, currency_symbol, output)
+    _finish(ctx, result, lambda r, value: r.reconcile(value, options), output_format, output)
+
+
 @app.command(
     epilog="Exit codes: 0 no term differs; 1 a term differs (as diff does), or a deal is "
     "invalid; 2 usage error (a path, or a git ref that does not hold the file); 3 internal "

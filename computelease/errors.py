@@ -123,6 +123,13 @@ class Codes:
     GATE_COMMITTED = Code("E603", "committed share below the policy's minimum")
     GATE_GPU_HOUR = Code("E604", "price per GPU-hour above the policy's maximum")
     GATE_IRR = Code("E605", "lessor IRR below the policy's minimum")
+    # E7xx: actuals against the contract (lease reconcile).
+    ACTUALS_ROW = Code("E701", "a row of the actuals file cannot be read")
+    PAYMENT_MISSING = Code("E702", "a scheduled payment was not paid")
+    PAYMENT_DUPLICATE = Code("E704", "a payment was made twice")
+    PAYMENT_OVER = Code("E705", "more was paid than was due")
+    PAYMENT_SHORT = Code("E706", "less was paid than was due")
+    PAYMENT_UNEXPECTED = Code("E707", "a payment matches nothing the contract schedules")
     # E9xx: lease itself.
     INTERNAL = Code("E900", "internal error: a bug in lease")
     # Warnings and notes.
@@ -131,6 +138,8 @@ class Codes:
     NO_SOURCE = Code("W401", "reported figures without a source")
     COVENANT_BREACH = Code("W402", "the loan's DSCR falls below its covenant")
     GATE_UNCHECKED = Code("W600", "a policy gate cannot be checked on this deal")
+    PAYMENT_LATE = Code("W703", "a payment was made after its due date")
+    CREDIT_MISMATCH = Code("W708", "the SLA credit granted differs from the credit owed")
     GATE_TOTAL_WARN = Code("W601", "total above the policy's warning level")
     GATE_MONTHLY_WARN = Code("W602", "monthly fee above the policy's warning level")
     GATE_COMMITTED_WARN = Code("W603", "committed share below the policy's warning level")

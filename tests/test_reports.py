@@ -357,6 +357,7 @@ def test_every_format_renders_every_command() -> None:
         "risk",
         "diff",
         "account",
+        "reconcile",
     ]
     for fmt in OutputFormat:
         module = renderer(fmt)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from computelease.core.analysis import BreakevenResult, ScheduleResult
     from computelease.core.book import Book, DealComparison
     from computelease.core.diff import DealDiff
+    from computelease.core.reconcile import Reconciliation
     from computelease.core.reports import CalcReport, CheckRun
     from computelease.core.risk import RiskReport
     from computelease.core.sensitivity import SensitivityGrid
@@ -69,6 +70,8 @@ class Renderer(Protocol):
     def diff(self, result: DealDiff, options: RenderOptions, /) -> Rendered: ...
 
     def account(self, result: LeaseBooks, options: RenderOptions, /) -> Rendered: ...
+
+    def reconcile(self, result: Reconciliation, options: RenderOptions, /) -> Rendered: ...
 
 
 class Reporter(Protocol):

@@ -18,6 +18,7 @@ from computelease.core.accounting import LeaseBooks
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.diff import DealDiff
+from computelease.core.reconcile import Reconciliation
 from computelease.core.reports import CalcReport
 from computelease.core.risk import RiskReport
 from computelease.core.sensitivity import SensitivityGrid
@@ -264,3 +265,24 @@ ACCOUNT_COLUMNS = (
 def account(result: LeaseBooks, options: RenderOptions) -> str:
     """The liability and the right-of-use asset month by month (the rest is in the JSON)."""
     return _write(ACCOUNT_COLUMNS, as_json.account_document(result)["periods"])
+
+
+#: The columns of ``lease reconcile -f csv``: one row per payment due.
+RECONCILE_COLUMNS = (
+    "due",
+    "stream",
+    "scheduled",
+    "credit",
+    "paid",
+    "paid_on",
+    "variance",
+    "cumulative_scheduled",
+    "cumulative_paid",
+    "cumulative_variance",
+    "status",
+)
+
+
+def reconcile(result: Reconciliation, options: RenderOptions) -> str:
+    """One row per payment due (the findings are in the JSON and on stderr)."""
+    return _write(RECONCILE_COLUMNS, as_json.reconcile_document(result)["lines"])

@@ -27,6 +27,7 @@ from computelease.core.credit import CreditView
 from computelease.core.diff import DealDiff, change_percent
 from computelease.core.financing import Loan
 from computelease.core.metrics import Metric, MetricKind
+from computelease.core.reconcile import Reconciliation
 from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, DealReport
 from computelease.core.risk import BookRisk, DealRisk, RiskReport, TornadoBar
@@ -34,6 +35,7 @@ from computelease.core.sensitivity import Axis, SensitivityGrid
 from computelease.core.units import Figure
 from computelease.core.valuation import Irr
 from computelease.core.whatif import MetricRow, ScenarioComparison
+from computelease.errors import Severity
 from computelease.fields import Kind
 from computelease.models import Deal
 from computelease.render.options import RenderOptions
@@ -1303,6 +1305,74 @@ def account(books: LeaseBooks, options: RenderOptions) -> Document:
         ),
         tuple(notes),
         books.conventions,
+    )
+
+
+def reconcile(result: Reconciliation, options: RenderOptions) -> Document:
+    """Each payment due to the reporting date beside what was paid, and the running variance."""
+    deal = result.deal
+    fmt = Fmt(deal.ccy, options)
+    keys = {n: _letters(i) for i, n in enumerate(dict.fromkeys(x.stream for x in result.lines))}
+    several = len(keys) > 1
+    rows = tuple(
+        (
+            str(x.due),
+            *((keys[x.stream],) if several else ()),
+            fmt.money(x.scheduled),
+            fmt.money(x.credit) if x.credit else "",
+            fmt.money(x.paid) if x.paid_on is not None else "",
+            str(x.paid_on) if x.paid_on is not None else "",
+            fmt.money(x.variance) if x.variance else "",
+            fmt.money(x.cumulative_variance),
+            x.status.upper() if x.status != "paid" else "paid",
+        )
+        for x in result.lines
+    )
+    heads = ("Due", *(("Stream",) if several else ()), "Scheduled", "Credit", "Paid", "On")
+    heads += ("Variance", "Cumulative", "Status")
+    grid = Grid(
+        f"Payments due to {result.as_of}",
+        heads,
+        rows,
+        frozenset(i for i, h in enumerate(heads) if h not in {"Due", "Stream", "On", "Status"}),
+        split=False,
+    )
+    errors = sum(1 for f in result.findings if f.code.severity is Severity.ERROR)
+    summary = Figures(
+        "Totals",
+        (
+            ("Scheduled to date", fmt.money(result.scheduled, exact=True), ""),
+            ("Paid", fmt.money(result.paid, exact=True), ""),
+            ("Variance", fmt.money(result.paid - result.scheduled, exact=True), ""),
+            (
+                "Findings",
+                f"{len(result.findings)} ({errors} error{'s' if errors != 1 else ''}): "
+                "each on stderr with its code and line",
+                "",
+            ),
+        ),
+        basis=False,
+    )
+    notes = [f"Streams: {'; '.join(f'{k}: {safe(n)}' for n, k in keys.items())}"] if several else []
+    if result.grace_days:
+        notes.append(f"A payment up to {result.grace_days} days after its due date is on time.")
+    title, subtitle = _header(deal, result.source)
+    return Document(
+        f"{title}: actuals against the contract",
+        (*subtitle, f"Actuals: {safe(result.actuals_file)}"),
+        None,
+        (grid, summary),
+        tuple(notes),
+        (
+            "Matching: each payment due is matched with the actual of its stream dated from 15 "
+            "days before it until its stream's next due date, the amount closest to it first; "
+            "what is left over is a duplicate (the same amount within a month of a matched "
+            "payment) or unexpected.",
+            "Due: the schedule's payment less the SLA credit the actuals say was granted; the "
+            "credit owed follows from the period's uptime where the actuals give it.",
+            "Reporting date: --as-of, or the last actual's date, so nothing not yet due is "
+            "missing.",
+        ),
     )
 
 

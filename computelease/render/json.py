@@ -26,6 +26,7 @@ from computelease.core.commitment import Commitment
 from computelease.core.credit import CreditView
 from computelease.core.diff import DealDiff, change_percent
 from computelease.core.financing import Loan
+from computelease.core.reconcile import Reconciliation
 from computelease.core.reported import CheckResult
 from computelease.core.reports import CalcReport, CheckRun, DealReport
 from computelease.core.risk import BookRisk, DealRisk, RiskInputs, RiskReport, Statistic
@@ -1030,3 +1031,53 @@ def account_document(books: LeaseBooks) -> Json:
 
 def account(result: LeaseBooks, options: RenderOptions) -> str:
     return dumps(account_document(result))
+
+
+def reconcile_document(result: Reconciliation) -> Json:
+    """Each payment due against what was paid, the totals, and every finding with its code."""
+    m = _Money(result.deal)
+    return {
+        "format_version": FORMAT_VERSION,
+        "deal": deal_header(result.deal, result.source),
+        "actuals": result.actuals_file,
+        "as_of": _day(result.as_of),
+        "grace_days": result.grace_days,
+        "lines": [
+            {
+                "due": _day(x.due),
+                "stream": x.stream,
+                "scheduled": m(x.scheduled),
+                "credit": m(x.credit),
+                "paid": m(x.paid),
+                "paid_on": _day(x.paid_on),
+                "variance": m(x.variance),
+                "cumulative_scheduled": m(x.cumulative_scheduled),
+                "cumulative_paid": m(x.cumulative_paid),
+                "cumulative_variance": m(x.cumulative_variance),
+                "status": x.status,
+            }
+            for x in result.lines
+        ],
+        "unmatched": [
+            {"line": a.line, "date": _day(a.date), "amount": m(a.amount), "stream": a.stream}
+            for a in result.unmatched
+        ],
+        "totals": {
+            "scheduled": m(result.scheduled),
+            "paid": m(result.paid),
+            "variance": m(result.paid - result.scheduled),
+        },
+        "findings": [
+            {
+                "code": f.code.id,
+                "severity": str(f.code.severity),
+                "line": f.line,
+                "message": f.message,
+            }
+            for f in result.findings
+        ],
+    }
+
+
+def reconcile(result: Reconciliation, options: RenderOptions) -> str:
+    return dumps(reconcile_document(result))

@@ -13,6 +13,7 @@ from computelease.core.accounting import LeaseBooks
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.diff import DealDiff
+from computelease.core.reconcile import Reconciliation
 from computelease.core.reports import CalcReport
 from computelease.core.risk import RiskReport
 from computelease.core.sensitivity import SensitivityGrid
@@ -121,3 +122,7 @@ def diff(result: DealDiff, options: RenderOptions) -> str:
 
 def account(result: LeaseBooks, options: RenderOptions) -> str:
     return layout([document.account(result, options)])
+
+
+def reconcile(result: Reconciliation, options: RenderOptions) -> str:
+    return layout([document.reconcile(result, options)])

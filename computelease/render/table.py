@@ -24,6 +24,7 @@ from computelease.core.accounting import LeaseBooks
 from computelease.core.analysis import BreakevenResult, ScheduleResult
 from computelease.core.book import Book, DealComparison
 from computelease.core.diff import DealDiff
+from computelease.core.reconcile import Reconciliation
 from computelease.core.reports import CalcReport
 from computelease.core.risk import RiskReport
 from computelease.core.sensitivity import SensitivityGrid
@@ -316,3 +317,7 @@ def diff(result: DealDiff, options: RenderOptions) -> RenderableType:
 
 def account(result: LeaseBooks, options: RenderOptions) -> RenderableType:
     return layout([document.account(result, options)], options.width)
+
+
+def reconcile(result: Reconciliation, options: RenderOptions) -> RenderableType:
+    return layout([document.reconcile(result, options)], options.width)
