@@ -188,17 +188,19 @@ def test_reflection_as_its_file_judges_it_a_lease_to_the_earliest_exit() -> None
     assert b.short_term  # six months: the short-term exemption is open to it
 
 
-def test_reflection_over_the_whole_term_under_both_standards(lease: Any, golden: Any) -> None:
+def test_reflection_over_the_whole_term_under_both_standards(
+    lease: Any, golden: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(DEALS.parent)  # goldens name the file as a user in the repository would
+    deal = "deals/reflection.yaml"
     for standard in ("asc842", "ifrs16"):
-        run = lease("account", REFLECTION, "--standard", standard, "--rate", "8%")
+        run = lease("account", deal, "--standard", standard, "--rate", "8%")
         assert run.exit_code == 0, run.stderr
     ifrs = _reflection("ifrs16", "0.08")
     assert ifrs.term_months == 6  # the file's judgement stands: only the standard changed
-    golden("reflection.account.txt", lease("account", REFLECTION).stdout)
-    golden(
-        "reflection.account-ifrs16.md",
-        lease("account", REFLECTION, "--standard", "ifrs16", "-f", "markdown").stdout,
-    )
+    golden("reflection.account.txt", lease("account", deal).stdout)
+    markdown = lease("account", deal, "--standard", "ifrs16", "-f", "markdown").stdout
+    golden("reflection.account-ifrs16.md", markdown)
 
 
 def test_json_and_csv_carry_every_month(lease: Any) -> None:
