@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 import typer
 
 from computelease.errors import ExitCode, LeaseError, Problem, UsageError
-from computelease.render import CheckFormat, OutputFormat
+from computelease.render import CheckFormat, OutputFormat, WorkbookFormat
 
 if TYPE_CHECKING:
     from computelease.api import Result
@@ -197,6 +197,15 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option(
         "--format", "-f", help="table (for people), json, csv or markdown (for PR comments)."
+    ),
+]
+WorkbookFormatOption = Annotated[
+    WorkbookFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (for people), json, csv, markdown (for PR comments), or xlsx (an Excel "
+        "workbook with live formulas; needs --output).",
     ),
 ]
 OutputOption = Annotated[
@@ -473,7 +482,7 @@ def check(
 def calc(
     ctx: typer.Context,
     deals: DealsArgument,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: WorkbookFormatOption = WorkbookFormat.table,
     output: OutputOption = None,
     svg: SvgOption = None,
     html: HtmlOption = None,
@@ -499,7 +508,7 @@ def schedule(
     by: PeriodOption = None,
     with_options: OptionsFlag = False,
     debt: DebtFlag = False,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: WorkbookFormatOption = WorkbookFormat.table,
     output: OutputOption = None,
     svg: SvgOption = None,
     html: HtmlOption = None,
@@ -523,7 +532,7 @@ def schedule(
 def breakeven(
     ctx: typer.Context,
     deal: DealArgument,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: WorkbookFormatOption = WorkbookFormat.table,
     output: OutputOption = None,
     svg: SvgOption = None,
     html: HtmlOption = None,
@@ -628,7 +637,7 @@ def compare(
     lessor: LessorOption = None,
     currency: CurrencyOption = None,
     fx: FxOption = None,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: WorkbookFormatOption = WorkbookFormat.table,
     output: OutputOption = None,
     svg: SvgOption = None,
     html: HtmlOption = None,
@@ -990,18 +999,34 @@ def _finish(
     ctx: typer.Context,
     result: Result[T],
     show: Callable[[Renderer, T], Rendered],
-    output_format: OutputFormat,
+    output_format: OutputFormat | WorkbookFormat,
     output: Path | None,
 ) -> NoReturn:
     """Report the problems, render what was computed, and exit with the code they call for."""
     from computelease.render import renderer
 
+    if output_format == WorkbookFormat.xlsx and output is None:
+        raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     _diagnose(result.problems, debug=_debug_requested(ctx))
     if result.value is not None:
         value = result.value
-        _emit(show(renderer(output_format), value), output, result.files)
+        if output_format == WorkbookFormat.xlsx:
+            _workbook(str(ctx.command.name), value, output, result.files)
+        else:
+            _emit(show(renderer(OutputFormat(output_format)), value), output, result.files)
         _snapshots(ctx, lambda: show(renderer(OutputFormat.table), value), result.files)
     raise typer.Exit(_exit(result.problems))
+
+
+def _workbook(command: str, value: Any, output: Path | None, inputs: Sequence[str]) -> None:
+    """``--format xlsx``: the command's workbook, written atomically to ``--output``."""
+    from computelease.output import write_atomic
+    from computelease.render import xlsx
+    from computelease.render.options import RenderOptions
+
+    assert output is not None  # checked before anything was computed
+    data = getattr(xlsx, command)(value, RenderOptions())
+    write_atomic(output, data, [Path(p) for p in inputs])
 
 
 def _snapshots(ctx: typer.Context, table: Callable[[], Rendered], inputs: Sequence[str]) -> None:

@@ -160,7 +160,7 @@ def stdout_is_unicode() -> bool:
 
 
 def write_atomic(
-    target: Path, text: str, inputs: Sequence[Path] = (), *, option: str = "--output"
+    target: Path, text: str | bytes, inputs: Sequence[Path] = (), *, option: str = "--output"
 ) -> None:
     """Write ``text`` to ``target`` safely; never over an input, never replacing a special file.
 
@@ -197,8 +197,8 @@ def write_atomic(
     try:
         # mkstemp makes the file private (0600); give it the mode a plain write would.
         os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, real)
@@ -210,11 +210,11 @@ def write_atomic(
         raise
 
 
-def _write_through(target: Path, text: str, option: str) -> None:
+def _write_through(target: Path, text: str | bytes, option: str) -> None:
     """Write into an existing FIFO or device as it is: there is no file to replace."""
     try:
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with open(target, "wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
         raise UsageError(f"{option}: cannot write {target}: {_reason(exc)}") from None
 

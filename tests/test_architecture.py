@@ -71,6 +71,7 @@ ORDER = [
     "render.github",
     "render.junit",
     "render.sarif",
+    "render.xlsx",
     "render",
     "yamltree",
     "source",

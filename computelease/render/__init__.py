@@ -40,6 +40,16 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
+class WorkbookFormat(StrEnum):
+    """The formats of the commands that also write an Excel workbook (``--output`` needed)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    xlsx = "xlsx"
+
+
 class CheckFormat(StrEnum):
     text = "text"
     json = "json"
