@@ -77,6 +77,7 @@ __all__ = [
     "analyse",
     "book",
     "breakeven",
+    "chart",
     "check",
     "compare",
     "diff",
@@ -577,6 +578,58 @@ def book(
 ) -> Result[Book]:
     """A lessor's book: revenue by year across its deals, as scheduled and as committed."""
     return _across(core_book.book, sources, settings, currency, fx, lessor)
+
+
+#: The charts ``lease chart`` draws, and what each needs.
+CHARTS: Final = ("cumulative", "by-year", "market", "book", "histogram", "tornado")
+
+
+def chart(
+    kind: str,
+    sources: Sources,
+    settings: Settings | None = None,
+    *,
+    fmt: Literal["svg", "png"] = "svg",
+    lessor: str | None = None,
+    paths: int = 2_000,
+    seed: int = 0,
+) -> Result[bytes]:
+    """One chart as SVG or PNG bytes (needs matplotlib: the ``charts`` extra).
+
+    ``cumulative`` (the lessor's cash against its costs, payback marked), ``by-year``,
+    ``market`` (the market price against the lease's) take one deal; ``book`` a
+    lessor's deals stacked by year; ``histogram`` and ``tornado`` run ``risk``
+    with ``paths`` and ``seed`` on one deal.
+    """
+    if kind not in CHARTS:
+        message = f"unknown chart {kind!r}; choose one of {', '.join(CHARTS)}"
+        return Result(None, (Problem(None, None, None, Codes.BAD_SETTING, message),))
+    from computelease.render import charts
+
+    drawn: Result[Any]
+    if kind in ("cumulative", "market"):
+        drawn = breakeven(sources, settings)
+    elif kind == "by-year":
+        drawn = analyse(sources, settings)
+    elif kind == "book":
+        drawn = book(sources, settings, lessor=lessor)
+    else:
+        tornado = kind == "tornado"
+        drawn = risk(sources, settings, paths=paths, seed=seed, workers=1, tornado=tornado)
+    if drawn.value is None:
+        return Result(None, drawn.problems, drawn.files)
+    value: Any = drawn.value
+    try:
+        if kind == "by-year":
+            picture = charts.by_year(value.deals[0].analysis, fmt)
+        elif kind in ("histogram", "tornado"):
+            picture = getattr(charts, kind)(value.deals[0], fmt)
+        else:
+            picture = getattr(charts, kind)(value, fmt)
+        return Result(picture, drawn.problems, drawn.files)
+    except charts.ChartError as exc:
+        problem = Problem(None, None, None, Codes.NOT_APPLICABLE, f"{kind}: {exc}")
+        return Result(None, (*drawn.problems, problem), drawn.files)
 
 
 def risk(

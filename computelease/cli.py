@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TypeVar, cast
 
 import typer
 
@@ -599,6 +599,15 @@ def sensitivity(
     metric: MetricOption = "npv_lessor",
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
+    chart_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart",
+            metavar="FILE",
+            readable=False,
+            help="Also draw a two-way grid as a heat map, FILE.svg or FILE.png (needs matplotlib).",
+        ),
+    ] = None,
     svg: SvgOption = None,
     html: HtmlOption = None,
     as_of: AsOfOption = None,
@@ -871,6 +880,74 @@ def renderer_for(output_format: OutputFormat) -> Any:
     return renderer(output_format)
 
 
+#: What lease chart draws (the API's list, kept here so completion imports nothing).
+CHART_KINDS = ("cumulative", "by-year", "market", "book", "histogram", "tornado")
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def chart(
+    ctx: typer.Context,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="cumulative, by-year, market, book, histogram or tornado.",
+            metavar="KIND",
+            autocompletion=lambda: [
+                "cumulative",
+                "by-year",
+                "market",
+                "book",
+                "histogram",
+                "tornado",
+            ],
+        ),
+    ],
+    deals: DealsArgument,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="FILE.svg or FILE.png.", readable=False
+        ),
+    ],
+    lessor: Annotated[
+        str | None, typer.Option("--lessor", help="book: this lessor's deals.")
+    ] = None,
+    paths: PathsOption = 2_000,
+    seed: SeedOption = 0,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+) -> None:
+    """A chart as an SVG or PNG file (needs matplotlib: pip install 'computelease[charts]').
+
+    cumulative: the lessor's cash against its costs, payback marked; by-year: the
+    payments by year; market: the market price against the lease's; book: a
+    lessor's deals stacked by year; histogram and tornado: lease risk's NPV.
+    """
+    from computelease import api, arguments
+
+    fmt = _chart_format(output)
+    settings = arguments.settings(as_of, rate)
+    result = api.chart(kind, deals, settings, fmt=fmt, lessor=lessor, paths=paths, seed=seed)
+    _diagnose(result.problems, debug=_debug_requested(ctx))
+    if result.value is not None:
+        _save(output, result.value, result.files)
+    raise typer.Exit(_exit(result.problems))
+
+
+def _chart_format(output: Path) -> Literal["svg", "png"]:
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in ("svg", "png"):
+        raise UsageError(f"--output: a chart is .svg or .png, not {output.name!r}")
+    return "svg" if suffix == "svg" else "png"
+
+
+def _save(output: Path, data: bytes, inputs: Sequence[str]) -> None:
+    from computelease.output import write_atomic
+
+    write_atomic(output, data, [Path(p) for p in inputs])
+
+
 def _term(key: str, help_text: str) -> Any:
     return typer.Option(f"--{key}", help=help_text, show_default=False)
 
@@ -1014,8 +1091,19 @@ def _finish(
             _workbook(str(ctx.command.name), value, output, result.files)
         else:
             _emit(show(renderer(OutputFormat(output_format)), value), output, result.files)
-        _snapshots(ctx, lambda: show(renderer(OutputFormat.table), value), result.files)
+        _snapshots(ctx, lambda: show(renderer(OutputFormat.table), value), result.files, value)
     raise typer.Exit(_exit(result.problems))
+
+
+def _heatmap(target: Path, grid: Any, inputs: Sequence[str]) -> None:
+    """--chart on a sensitivity grid: the grid as a heat map."""
+    from computelease.render import charts
+
+    try:
+        data = charts.heatmap(grid, _chart_format(target))
+    except charts.ChartError as exc:
+        raise UsageError(f"--chart: {exc}") from None
+    _save(target, data, inputs)
 
 
 def _workbook(command: str, value: Any, output: Path | None, inputs: Sequence[str]) -> None:
@@ -1029,8 +1117,14 @@ def _workbook(command: str, value: Any, output: Path | None, inputs: Sequence[st
     write_atomic(output, data, [Path(p) for p in inputs])
 
 
-def _snapshots(ctx: typer.Context, table: Callable[[], Rendered], inputs: Sequence[str]) -> None:
-    """--svg and --html: the table as the terminal shows it, recorded to files."""
+def _snapshots(
+    ctx: typer.Context, table: Callable[[], Rendered], inputs: Sequence[str], value: Any = None
+) -> None:
+    """--svg and --html: the table as the terminal shows it, recorded to files; --chart: a
+    sensitivity grid as a heat map."""
+    chart_file = ctx.params.get("chart_file")
+    if chart_file is not None:
+        _heatmap(chart_file, value, inputs)
     svg, html = ctx.params.get("svg"), ctx.params.get("html")
     if svg is None and html is None:
         return

@@ -120,6 +120,9 @@ class Market:
     #: The dated prices the market follows, if the deal gives a curve (``market_decline``
     #: then applies only beyond its last point).
     curve: tuple[tuple[date, Decimal], ...] = ()
+    #: The market's price on the start and each monthly anniversary to the term's end, for a
+    #: chart of the market against the lease.
+    path: tuple[tuple[date, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -463,4 +466,15 @@ def _market(schedule: Schedule, curve: MarketCurve) -> Market:
         paid_above_market=money.round_money(total - market_value, ccy),
         notes=tuple(notes),
         curve=tuple((p.date, p.gpu_hour) for p in a.market_curve),
+        path=tuple(
+            (day, money.round_to(curve.price(day), 4))
+            for day in (dates.add_months(deal.start, m) for m in range(_months(deal) + 1))
+        ),
     )
+
+
+def _months(deal: Deal) -> int:
+    """Whole months from the start to the day after the term, the last part month counted."""
+    after = dates.next_day(deal.term_end)
+    months = (after.year - deal.start.year) * 12 + after.month - deal.start.month
+    return months if dates.add_months(deal.start, months) >= after else months + 1
