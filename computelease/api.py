@@ -85,6 +85,7 @@ __all__ = [
     "new_deal",
     "policy",
     "reconcile",
+    "report",
     "risk",
     "scenario",
     "schedule",
@@ -630,6 +631,55 @@ def chart(
     except charts.ChartError as exc:
         problem = Problem(None, None, None, Codes.NOT_APPLICABLE, f"{kind}: {exc}")
         return Result(None, (*drawn.problems, problem), drawn.files)
+    except ImportError as exc:  # the charts extra is not installed
+        problem = Problem(None, None, None, Codes.NOT_APPLICABLE, str(exc))
+        return Result(None, (*drawn.problems, problem), drawn.files)
+
+
+def report(sources: Sources, settings: Settings | None = None) -> Result[str]:
+    """One deal as a self-contained HTML page: calc's and breakeven's figures, and charts.
+
+    The charts (the lessor's cash, the payments by year, the market) need
+    matplotlib (the ``charts`` extra); without it the page says so and holds
+    the tables alone.
+    """
+    from computelease.render import document, html
+    from computelease.render.options import RenderOptions
+
+    calc = analyse(sources, settings)
+    if calc.value is None or len(calc.value.deals) != 1:
+        extra = () if calc.value is None or calc.problems else (_one_deal_problem(calc.files),)
+        return Result(None, (*calc.problems, *extra), calc.files)
+    item = calc.value.deals[0]
+    options = RenderOptions(exact=False, symbol=True, unicode=True, width=None)
+    documents = list(document.calc(calc.value, options))
+    even = breakeven(sources, settings)
+    if even.value is not None:
+        documents.append(document.breakeven(even.value, options))
+    pictures: list[tuple[str, str]] = []
+    missing: list[str] = []
+    drawn = [
+        ("The lessor's cumulative cash against its costs", "cumulative"),
+        ("Payments by year", "by-year"),
+        ("The committed-term market against the lease", "market"),
+    ]
+    for caption, kind in drawn:
+        made = chart(kind, sources, settings, fmt="svg")
+        if made.value is not None:
+            pictures.append((caption, made.value.decode("utf-8")))
+        else:
+            missing.extend(p.message for p in made.problems)
+    if missing:
+        # A chart the deal cannot give (no capex, no market) is said on the page, not hidden.
+        notes = tuple(dict.fromkeys(missing))
+        documents.append(document.Document("Charts not drawn", (), None, (), notes))
+    title = f"{item.analysis.deal.name}: lease report"
+    return Result(html.page(title, documents, pictures), calc.problems, calc.files)
+
+
+def _one_deal_problem(files: Sequence[str]) -> Problem:
+    found = ", ".join(files[:5]) or "none"
+    return Problem(None, None, None, Codes.ONE_DEAL, f"a report is of one deal; found: {found}")
 
 
 def risk(

@@ -880,6 +880,26 @@ def renderer_for(output_format: OutputFormat) -> Any:
     return renderer(output_format)
 
 
+@app.command(epilog=EXIT_CODES_HELP)
+@guarded
+def report(
+    ctx: typer.Context,
+    deal: Annotated[str, typer.Argument(help="The deal file.", metavar="DEAL")],
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    rate: RateOption = None,
+) -> None:
+    """One self-contained HTML page of a deal, to email: calc's and breakeven's figures and
+    charts (inline SVG; nothing fetched). Charts need matplotlib ('computelease[charts]')."""
+    from computelease import api, arguments
+
+    result = api.report(deal, arguments.settings(as_of, rate))
+    _diagnose(result.problems, debug=_debug_requested(ctx))
+    if result.value is not None:
+        _emit(result.value, output, result.files)
+    raise typer.Exit(_exit(result.problems))
+
+
 #: What lease chart draws (the API's list, kept here so completion imports nothing).
 CHART_KINDS = ("cumulative", "by-year", "market", "book", "histogram", "tornado")
 

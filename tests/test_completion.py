@@ -44,7 +44,7 @@ def complete(words: str, cwd: Path = ROOT) -> list[str]:
         ("lease schedule deals/reflection.yaml --by q", ["quarter"]),
         ("lease check --format s", ["sarif"]),
         ("lease calc deals/refl", ["deals/reflection.yaml"]),
-        ("lease c", ["check", "calc", "compare"]),
+        ("lease c", ["check", "calc", "compare", "chart"]),
     ],
 )
 def test_completion_offers_the_choices(words: str, expected: list[str]) -> None:
