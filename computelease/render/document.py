@@ -227,6 +227,18 @@ def totals_lines(a: Analysis, fmt: Fmt) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+#: The longest bar of a text bar chart beside a table's figures: fits 80 columns beside them.
+BAR_WIDTH = 24
+
+
+def bar(value: Decimal, most: Decimal, fmt: Fmt, width: int = BAR_WIDTH) -> str:
+    """A value as a bar of the widest's ``width``: a chart in the table, legible at 80 columns."""
+    if most <= 0 or value <= 0:
+        return ""
+    cells = max(1, round(width * value / most))
+    return ("█" if fmt.options.unicode else "#") * cells
+
+
 def by_year(a: Analysis, fmt: Fmt) -> Grid:
     base = dict(a.base.totals.by_year)
     columns = ["Year", "Amount"]
@@ -234,14 +246,20 @@ def by_year(a: Analysis, fmt: Fmt) -> Grid:
     if a.with_options is not None:
         up_to = dict(a.with_options.totals.by_year)
         columns.append("With options")
+    columns.append("")
+    most = max([*base.values(), *up_to.values()], default=money.ZERO)
     rows = []
     for year in sorted(set(base) | set(up_to)):
         row = [str(year), fmt.money(base.get(year, money.ZERO))]
         if a.with_options is not None:
             row.append(fmt.money(up_to.get(year, money.ZERO)))
+        row.append(bar(base.get(year, money.ZERO), most, fmt))
         rows.append(tuple(row))
     return Grid(
-        "By year of payment", tuple(columns), tuple(rows), right=frozenset(range(1, len(columns)))
+        "By year of payment",
+        tuple(columns),
+        tuple(rows),
+        right=frozenset(range(1, len(columns) - 1)),
     )
 
 
