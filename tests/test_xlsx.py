@@ -127,3 +127,41 @@ def test_a_workbook_needs_an_output_file(lease: Any) -> None:
     assert run.stderr == "lease: error: --format xlsx writes a workbook: give --output FILE.xlsx\n"
     assert run.stdout == ""
     assert re.search(r"xlsx", lease("calc", "--help").stdout)
+
+
+def test_libreoffice_recomputes_every_figure_to_the_cent(lease: Any, tmp_path: Path) -> None:
+    """A real spreadsheet: the cached values removed, LibreOffice computes the formulas itself."""
+    import csv
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("no LibreOffice here (.ci/run installs Debian's libreoffice-calc-nogui)")
+    for command in ("calc", "breakeven"):
+        _, _, target = _book(lease, tmp_path, command, REFLECTION)
+        bare = tmp_path / f"{command}-bare.xlsx"
+        openpyxl.load_workbook(target).save(bare)  # openpyxl keeps formulas, drops their values
+        subprocess.run(
+            [
+                soffice,
+                "--headless",
+                f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                "--convert-to",
+                "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                "--outdir",
+                str(tmp_path),
+                str(bare),
+            ],
+            capture_output=True,
+            timeout=180,
+            check=True,
+        )
+    summary = tmp_path / "calc-bare-Summary.csv"
+    rows = {r[0]: r[1] for r in csv.reader(summary.read_text(encoding="utf-8").splitlines()) if r}
+    assert round(float(rows["Total"]), 2) == 6300000000.00
+    assert round(float(rows["Present value"]), 2) == 5376532135.39  # lease's figure, recomputed
+    summary = tmp_path / "breakeven-bare-Summary.csv"
+    rows = {r[0]: r[1] for r in csv.reader(summary.read_text(encoding="utf-8").splitlines()) if r}
+    assert round(float(rows["Lessor NPV"]), 2) == 1063919734.54
+    assert rows["Lessor IRR"].startswith("23.0114168")
