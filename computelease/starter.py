@@ -90,7 +90,8 @@ def _yaml_text(value: object) -> str:
     """A text term as a YAML scalar that reads back as the same text."""
     written = str(value)
     plain = written.strip() == written and not any(c in written for c in ":#'\"{}[]&*!|>%@`\n")
-    if plain and written[:1] not in "-?,":
+    # YAML reads these plain words as nothing: quoted, they stay the name they are.
+    if plain and written[:1] not in "-?," and written not in {"~", "null", "Null", "NULL"}:
         return written
     return '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

@@ -230,3 +230,11 @@ def test_on_a_terminal_it_asks_for_each_term_and_asks_again_after_a_bad_answer(
 
 def test_e005_is_a_usage_code() -> None:
     assert Codes.FILE_EXISTS.usage and Codes.FILE_EXISTS.id == "E005"
+
+
+def test_a_name_yaml_would_read_as_nothing_is_kept(tmp_path: Path) -> None:
+    """Found by the property test above: a lessor called Null must stay Null."""
+    made = api.new_deal(tmp_path / "x.yaml", {"lessor": "Null", "name": "~"}, today=TODAY)
+    assert made.problems == ()
+    deal = api.load(str(tmp_path / "x.yaml")).deals[0].deal
+    assert (deal.lessor, deal.name) == ("Null", "~")
