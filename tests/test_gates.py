@@ -230,3 +230,17 @@ def test_the_api_takes_the_same_policy(tmp_path: Path) -> None:
         ("E603", 32, "termination.notice_days")
     ]
     assert api.check(REFLECTION).problems == ()  # no policy, no gates
+
+
+def test_building_the_gate_options_loads_no_analysis() -> None:
+    """Every start of lease builds check's gate options: the analysis loads only for a gate."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, computelease.core.gates as g; "
+        "print(len(g.GATES), 'computelease.core.analysis' in sys.modules, "
+        "'computelease.models' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["5", "False", "False"]

@@ -18,13 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from computelease import money
-from computelease.core.analysis import Analysis
-from computelease.core.metrics import METRICS
 from computelease.errors import Code, Codes, FieldError, FieldPath, RequestError
-from computelease.models import Deal
+
+if TYPE_CHECKING:
+    # The command line builds its gate options from GATES on every start: the analysis
+    # (and the models under it) load only when a gate is evaluated.
+    from computelease.core.analysis import Analysis
+    from computelease.models import Deal
 
 Level = Literal["warn", "fail"]
 LEVELS: Final[tuple[Level, ...]] = ("fail", "warn")
@@ -45,8 +48,15 @@ class Gate:
     help: str
 
 
-def _total(a: Analysis) -> tuple[Decimal | None, str | None]:
-    return METRICS["total_with_options"].read(a)
+def _metric(name: str) -> Callable[[Analysis], tuple[Decimal | None, str | None]]:
+    """A metric's reading, the metrics imported when it is first read."""
+
+    def read(a: Analysis) -> tuple[Decimal | None, str | None]:
+        from computelease.core.metrics import METRICS
+
+        return METRICS[name].read(a)
+
+    return read
 
 
 def _monthly(a: Analysis) -> tuple[Decimal | None, str | None]:
@@ -104,7 +114,7 @@ GATES: Final = {
             "total with options",
             "max",
             "money",
-            _total,
+            _metric("total_with_options"),
             _first(_cap),
             Codes.GATE_TOTAL,
             Codes.GATE_TOTAL_WARN,
@@ -138,7 +148,7 @@ GATES: Final = {
             "price per GPU-hour",
             "max",
             "money",
-            METRICS["price_per_gpu_hour"].read,
+            _metric("price_per_gpu_hour"),
             _first(_gpus),
             Codes.GATE_GPU_HOUR,
             Codes.GATE_GPU_HOUR_WARN,
@@ -149,7 +159,7 @@ GATES: Final = {
             "lessor IRR",
             "min",
             "rate",
-            METRICS["irr_lessor"].read,
+            _metric("irr_lessor"),
             _first(_capex),
             Codes.GATE_IRR,
             Codes.GATE_IRR_WARN,
