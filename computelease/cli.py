@@ -865,19 +865,13 @@ def diff(
 
     result = api.diff(old, new, arguments.settings(as_of, rate), against=against)
     options = _options(exact, currency_symbol, output)
-    _diagnose(result.problems, debug=_debug_requested(ctx))
-    if result.value is not None:
-        _emit(renderer_for(output_format).diff(result.value, options), output, result.files)
-        value = result.value
-        _snapshots(ctx, lambda: renderer_for(OutputFormat.table).diff(value, options), result.files)
-    differs = result.value is not None and not result.value.equal
-    raise typer.Exit(_exit(result.problems) or int(differs))
+    show = functools.partial(_show_diff, options=options)
+    # As diff does: exit 1 when a term differs.
+    _finish(ctx, result, show, output_format, output, verdict=lambda d: int(not d.equal))
 
 
-def renderer_for(output_format: OutputFormat) -> Any:
-    from computelease.render import renderer
-
-    return renderer(output_format)
+def _show_diff(r: Renderer, value: Any, *, options: RenderOptions) -> Rendered:
+    return r.diff(value, options)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -1098,8 +1092,14 @@ def _finish(
     show: Callable[[Renderer, T], Rendered],
     output_format: OutputFormat | WorkbookFormat,
     output: Path | None,
+    *,
+    verdict: Callable[[T], int] | None = None,
 ) -> NoReturn:
-    """Report the problems, render what was computed, and exit with the code they call for."""
+    """Report the problems, render what was computed, and exit with the code they call for.
+
+    ``verdict`` gives a command's own exit code for a result without problems (``lease
+    diff``: 1 when the deals differ).
+    """
     from computelease.render import renderer
 
     if output_format == WorkbookFormat.xlsx and output is None:
@@ -1112,7 +1112,10 @@ def _finish(
         else:
             _emit(show(renderer(OutputFormat(output_format)), value), output, result.files)
         _snapshots(ctx, lambda: show(renderer(OutputFormat.table), value), result.files, value)
-    raise typer.Exit(_exit(result.problems))
+    code = _exit(result.problems)
+    if not code and verdict is not None and result.value is not None:
+        code = verdict(result.value)
+    raise typer.Exit(code)
 
 
 def _heatmap(target: Path, grid: Any, inputs: Sequence[str]) -> None:
