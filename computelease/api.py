@@ -23,6 +23,7 @@ file only.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import traceback
@@ -100,6 +101,7 @@ if TYPE_CHECKING:
     from computelease.core.montecarlo import Job, Mapper, PathResults
 
 R = TypeVar("R")
+T = TypeVar("T")
 R_co = TypeVar("R_co", covariant=True)
 
 #: A deal file or folder by path, or a deal already loaded.
@@ -140,25 +142,44 @@ def load(sources: Sources) -> Loaded:
     """Read and validate deal files (and folders of them): every problem, located."""
     if isinstance(sources, Loaded):
         return sources
+    found = _found(sources)
+    deals = list(found.given)
+    problems = list(found.problems)
+    for path, shown in found.files:
+        with _collecting(problems, shown):
+            deals.append(loader.load(path, name=shown))
+    return Loaded(tuple(deals), tuple(problems), found.names)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What ``sources`` name: deals already loaded, files to read, and paths that fail."""
+
+    given: tuple[LoadedDeal, ...]
+    files: tuple[tuple[Path, str], ...]
+    problems: tuple[Problem, ...]
+    #: Every file, the deals given first: what problems are ordered by.
+    names: tuple[str, ...]
+
+
+def _found(sources: Source | Iterable[Source]) -> _Found:
     items = [sources] if isinstance(sources, str | os.PathLike | LoadedDeal) else list(sources)
     if not items:
-        return Loaded((), (Problem(None, None, None, Codes.NO_DEALS, "no deal file given"),))
-    given = [i for i in items if isinstance(i, LoadedDeal)]
+        return _Found(
+            (), (), (Problem(None, None, None, Codes.NO_DEALS, "no deal file given"),), ()
+        )
+    given = tuple(i for i in items if isinstance(i, LoadedDeal))
     # An empty path is no path: Path("") would silently mean the current folder.
     empty = [i for i in items if not isinstance(i, LoadedDeal) and not os.fspath(i)]
     found = source.discover(
         [Path(i) for i in items if not isinstance(i, LoadedDeal) and os.fspath(i)]
     )
-    deals = list(given)
     problems = list(found.problems)
     if empty:
         message = "an empty path: name a deal file or folder"
         problems.insert(0, Problem(None, None, None, Codes.UNREADABLE, message))
-    for path, shown in found.files:
-        with _collecting(problems, shown):
-            deals.append(loader.load(path, name=shown))
-    files = (*(d.path for d in given), *(shown for _, shown in found.files))
-    return Loaded(tuple(deals), tuple(problems), files)
+    names = (*(d.path for d in given), *(shown for _, shown in found.files))
+    return _Found(given, tuple(found.files), tuple(problems), names)
 
 
 def _refused(settings: Settings | None, fx: Mapping[str, Decimal] | None = None) -> list[Problem]:
@@ -738,21 +759,41 @@ def risk(
 
 def _pool(workers: int | None) -> Mapper:
     """Blocks of a simulation spread over ``workers`` processes (default: every core)."""
-    from computelease.core import montecarlo
-
-    count = workers or os.cpu_count() or 1
 
     def mapper(
         fn: Callable[[Job], list[PathResults]], jobs: Sequence[Job]
     ) -> list[list[PathResults]]:
-        if count < 2 or len(jobs) < 2:
-            return montecarlo.serial(fn, jobs)
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=min(count, len(jobs))) as pool:
-            return list(pool.map(fn, jobs))
+        return list(_ordered_map(fn, jobs, workers))
 
     return mapper
+
+
+def _ordered_map(
+    fn: Callable[[T], R], items: Sequence[T], workers: int | None, *, least: int = 2
+) -> Iterator[R]:
+    """``fn`` over ``items``, results in the items' order, on ``workers`` processes.
+
+    ``workers`` None is every core. Fewer than ``least`` items, or one worker,
+    run here: a pool's start-up would cost more than the second core saves.
+    The workers ignore Ctrl-C, so an interrupt is the parent's alone to report.
+    """
+    count = min(workers or os.cpu_count() or 1, len(items))
+    if count < 2 or len(items) < least:
+        yield from map(fn, items)
+        return
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Several items to a task, so that sending each result back is not the work itself;
+    # four tasks a worker keeps the cores even when one file costs more than the others.
+    chunk = max(1, len(items) // (count * 4))
+    pool = ProcessPoolExecutor(
+        max_workers=count, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
+    )
+    try:
+        yield from pool.map(fn, items, chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def schema() -> dict[str, Any]:
@@ -860,19 +901,53 @@ def policy(
         return Result(None, (Problem(None, None, None, exc.code, exc.message),))
 
 
-def check(sources: Sources, policy: Policy | Sequence[Limit] = ()) -> CheckRun:
+#: A folder checked on several processes from this many files: below it, starting the
+#: workers costs more than they save (measured in tests/benchmarks/bench.py).
+PARALLEL_FROM: Final = 16
+
+
+def check(
+    sources: Sources, policy: Policy | Sequence[Limit] = (), *, workers: int | None = 1
+) -> CheckRun:
     """Validate deal files and check each against its reported figures and its scenarios.
 
     With a ``policy`` (or its limits), each deal is also held to the policy's
     gates. Problems are grouped by file, in the order the files were found.
+
+    Each file is read, checked and dropped before the next, so memory stays
+    flat however many there are. ``workers`` above 1 (None: every core)
+    spreads a folder of :data:`PARALLEL_FROM` files or more over that many
+    processes; the problems are the same, in the same order.
     """
     limits = policy.limits if isinstance(policy, Policy) else tuple(policy)
-    loaded = load(sources)
-    problems = list(loaded.problems)
-    for item in loaded.deals:
-        with _collecting(problems, item.path):
-            problems.extend(checks.check(item))
-            problems.extend(checks.gates(item, limits))
-    order = {name: i for i, name in enumerate(loaded.files)}
+    found = (
+        _Found(sources.deals, (), sources.problems, sources.files)
+        if isinstance(sources, Loaded)
+        else _found(sources)
+    )
+    given, files, problems, names = found.given, found.files, list(found.problems), found.names
+    for item in given:
+        problems.extend(_checked(item, limits))
+    work = functools.partial(_check_file, limits=limits)
+    for found_problems in _ordered_map(work, files, workers, least=PARALLEL_FROM):
+        problems.extend(found_problems)
+    order = {name: i for i, name in enumerate(names)}
     problems.sort(key=lambda p: order.get(p.file or "", -1))
-    return CheckRun(loaded.files, tuple(problems))
+    return CheckRun(names, tuple(problems))
+
+
+def _check_file(file: tuple[Path, str], limits: Sequence[Limit]) -> list[Problem]:
+    """One file's problems: what loading it finds, or else what checking it does."""
+    path, shown = file
+    problems: list[Problem] = []
+    with _collecting(problems, shown):
+        problems.extend(_checked(loader.load(path, name=shown), limits))
+    return problems
+
+
+def _checked(item: LoadedDeal, limits: Sequence[Limit]) -> list[Problem]:
+    problems: list[Problem] = []
+    with _collecting(problems, item.path):
+        problems.extend(checks.check(item))
+        problems.extend(checks.gates(item, limits))
+    return problems

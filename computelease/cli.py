@@ -449,6 +449,18 @@ def check(
     warn_max_gpu_hour: Annotated[str | None, _gate("max-gpu-hour", "warn")] = None,
     min_irr: Annotated[str | None, _gate("min-irr", "fail")] = None,
     warn_min_irr: Annotated[str | None, _gate("min-irr", "warn")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            help="Check on N processes (default: one per core; 1: all in this process), "
+            "when there are enough files to pay for starting them. The output is the same.",
+            show_default=False,
+        ),
+    ] = None,
     show_config: Annotated[
         bool,
         typer.Option(
@@ -471,7 +483,7 @@ def check(
     limits = _policy(ctx, show=show_config)
     if not paths and not Path("deals").is_dir():
         raise UsageError("no paths given and there is no deals/ folder here")
-    run = api.check(paths or ["deals"], limits)
+    run = api.check(paths or ["deals"], limits, workers=jobs)
     _diagnose(run.problems, debug=_debug_requested(ctx), lines=False)
     _check_report(run, output_format)
     raise typer.Exit(_exit(run.problems, strict=strict))

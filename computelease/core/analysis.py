@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Final
 
 from computelease import dates, money
-from computelease.core.breakeven import Breakeven, breakeven
+from computelease.core.breakeven import Breakeven, breakeven, financing_of
 from computelease.core.commitment import Commitment, commitment
+from computelease.core.costs import has_capex
 from computelease.core.credit import CreditView, credit, has_credit
 from computelease.core.financing import Loan
 from computelease.core.scenario import apply
@@ -194,7 +195,7 @@ def lender_view(deal: Deal, b: Breakeven, rate: Decimal | None, as_of: date) -> 
     ends the term early.
     """
     term = deal.termination
-    if b.loan is None or term is None or term.by == "lessor":
+    if term is None or term.by == "lessor" or financing_of(deal) is None or not has_capex(deal):
         return b
     try:
         walked = apply(deal, Scenario(terminate="earliest")).deal
@@ -202,7 +203,7 @@ def lender_view(deal: Deal, b: Breakeven, rate: Decimal | None, as_of: date) -> 
         return b
     if walked.term_end >= deal.term_end:
         return b
-    return dataclasses.replace(b, walkaway=breakeven(build_schedule(walked), rate, as_of).loan)
+    return dataclasses.replace(b, walked=build_schedule(walked))
 
 
 @money.exact

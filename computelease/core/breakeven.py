@@ -20,6 +20,7 @@ the term is the exact integral of the curve over the GPU-hours in service.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from computelease.core.market import MarketCurve
 from computelease.core.schedule import Schedule, periods
 from computelease.core.units import gpus_figure, term_hours
 from computelease.core.valuation import Discounter, Flow, Irr, by_date, cash_payback, xirr
-from computelease.models import Deal
+from computelease.models import Deal, Financing
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,16 @@ class Lessor:
     payback_months: Decimal | None
     shortfall: Decimal | None
     npv: Decimal | None
-    irr: Irr
     breakeven_monthly: Decimal | None
     #: (date, cumulative receipts, cumulative costs) at each date a flow falls on.
     timeline: tuple[tuple[date, Decimal, Decimal], ...]
     notes: tuple[str, ...]
+
+    @functools.cached_property
+    def irr(self) -> Irr:
+        """The IRR of ``flows``, searched for when first read: it is the costliest figure
+        here, and ``lease check`` (the covenant) and a sensitivity of NPV never read it."""
+        return xirr(self.flows)
 
 
 @dataclass(frozen=True)
@@ -127,15 +133,74 @@ class Market:
 
 @dataclass(frozen=True)
 class Breakeven:
-    lessor: Lessor | None
-    lessee: Lessee | None
-    market: Market | None
+    """The lessor, lessee and market blocks of a base schedule, and the lessor's loan.
+
+    Each block is worked out when first read and kept: a command (or a
+    sensitivity cell, or ``lease check``'s covenant) pays only for the blocks
+    it reads. ``missing`` is known at once, from the inputs alone.
+    """
+
+    schedule: Schedule
+    rate: Decimal | None
+    as_of: date
     #: One line per block that could not be computed, naming the inputs it needs.
     missing: tuple[str, ...]
-    #: The lessor's loan and levered returns, when the deal gives its financing.
-    loan: Loan | None = None
-    #: The same loan if the tenant walks away at the first chance (see analysis.lender_view).
-    walkaway: Loan | None = None
+    #: The schedule if the tenant walks away at the first chance (see analysis.lender_view).
+    walked: Schedule | None = None
+
+    @functools.cached_property
+    def lessor(self) -> Lessor | None:
+        if not has_capex(self.schedule.deal):
+            return None
+        with money.arithmetic():
+            return _lessor(self.schedule, self.rate, self.as_of)
+
+    @functools.cached_property
+    def lessee(self) -> Lessee | None:
+        a = self.schedule.deal.assumptions
+        if a.lessee is None or a.lessee.buy_capex is None:
+            return None
+        with money.arithmetic():
+            return _lessee(self.schedule, self.rate, self.as_of)
+
+    @functools.cached_property
+    def market(self) -> Market | None:
+        curve = MarketCurve.of(self.schedule.deal)
+        if curve is None or not curve.price(self.schedule.deal.start) > 0:
+            return None
+        with money.arithmetic():
+            return _market(self.schedule, curve)
+
+    @functools.cached_property
+    def loan(self) -> Loan | None:
+        """The lessor's loan and levered returns, when the deal gives its financing."""
+        lessor = self.lessor
+        terms = financing_of(self.schedule.deal)
+        if lessor is None or terms is None:
+            return None
+        with money.arithmetic():
+            return finance(
+                self.schedule,
+                terms,
+                lessor.flows,
+                lessor.capex_items,
+                lessor.end_value,
+                self.rate,
+                self.as_of,
+            )
+
+    @functools.cached_property
+    def walkaway(self) -> Loan | None:
+        """The same loan if the tenant walks away at the first chance."""
+        if self.walked is None:
+            return None
+        return breakeven(self.walked, self.rate, self.as_of).loan
+
+
+def financing_of(deal: Deal) -> Financing | None:
+    """The lessor's loan terms, if the deal gives them."""
+    lessor = deal.assumptions.lessor
+    return lessor.financing if lessor is not None else None
 
 
 @money.exact
@@ -149,35 +214,22 @@ def breakeven(schedule: Schedule, rate: Decimal | None, as_of: date | None = Non
     deal = schedule.deal
     a = deal.assumptions
     missing: list[str] = []
-    lessor = lessee = market = None
-    if has_capex(deal):
-        lessor = _lessor(schedule, rate, as_of)
-    else:
+    if not has_capex(deal):
         missing.append(
             "lessor breakeven needs the IT capex: assumptions.lessor.capex, capex_per_gpu, "
             "or a capex per tranche"
         )
-    if a.lessee is not None and a.lessee.buy_capex is not None:
-        lessee = _lessee(schedule, rate, as_of)
-    else:
+    if a.lessee is None or a.lessee.buy_capex is None:
         missing.append("lease-versus-buy needs assumptions.lessee.buy_capex")
     curve = MarketCurve.of(deal)
-    if curve is not None and curve.price(deal.start) > 0:
-        market = _market(schedule, curve)
-    elif curve is not None:
+    if curve is not None and not curve.price(deal.start) > 0:
         missing.append("the market comparison needs a market price above zero")
-    else:
+    elif curve is None:
         missing.append(
             "the market comparison needs a committed-term market price: "
             "assumptions.market_gpu_hour (with market_decline) or market_curve"
         )
-    loan = None
-    terms = a.lessor.financing if a.lessor is not None else None
-    if lessor is not None and terms is not None:
-        loan = finance(
-            schedule, terms, lessor.flows, lessor.capex_items, lessor.end_value, rate, as_of
-        )
-    return Breakeven(lessor, lessee, market, tuple(missing), loan)
+    return Breakeven(schedule, rate, as_of, tuple(missing))
 
 
 def monthly_costs(deal: Deal, monthly: Decimal) -> list[Flow]:
@@ -256,7 +308,6 @@ def _lessor(schedule: Schedule, rate: Decimal | None, as_of: date) -> Lessor:
         payback_months=paid.months,
         shortfall=paid.shortfall,
         npv=npv,
-        irr=xirr(flows),
         breakeven_monthly=breakeven_monthly,
         timeline=paid.timeline,
         notes=tuple(notes),

@@ -49,6 +49,7 @@ Conventions, stated in every report that shows a loan:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -128,7 +129,6 @@ class Loan:
     #: The rate equity's NPV is at: the deal's (unlevered) discount rate.
     discount_rate: Decimal | None
     equity_npv: Decimal | None
-    equity_irr: Irr
     equity_payback_date: date | None
     equity_payback_months: Decimal | None
     #: The contract's payments scaled alike until the lowest DSCR is the covenant: the
@@ -136,6 +136,11 @@ class Loan:
     covenant_share: Decimal | None
     covenant_monthly: Decimal | None
     notes: tuple[str, ...]
+
+    @functools.cached_property
+    def equity_irr(self) -> Irr:
+        """The IRR of ``equity_flows``, searched for when first read (the covenant does not)."""
+        return xirr(self.equity_flows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +309,6 @@ def finance(
         + sum((-x.amount for x in fees), money.ZERO),
         discount_rate=rate,
         equity_npv=equity_npv,
-        equity_irr=xirr(equity_flows),
         equity_payback_date=payback.on,
         equity_payback_months=payback.months,
         covenant_share=covenant_share,

@@ -1,0 +1,115 @@
+"""What keeps lease fast, held as behaviour: nothing here times anything.
+
+Speed is measured by ``python -m tests.benchmarks.bench`` and recorded in
+README; these tests hold the structure the figures rest on: a folder checked
+on several processes gives exactly what one process gives, a figure nobody
+reads is never computed, and the command paths scripts run import only what
+they need.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from computelease import api, checks, loader
+from computelease.core import breakeven as core_breakeven
+from computelease.core import financing as core_financing
+from computelease.core.analysis import analyse
+from computelease.core.metrics import METRICS
+from computelease.core.sensitivity import Axis, sensitivity
+from computelease.core.valuation import Flow, Irr
+from computelease.fields import Kind
+from tests.conftest import DEALS, ROOT
+
+CORPUS = ROOT / "tests" / "corpus"
+LEASE = [sys.executable, "-m", "computelease"]
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Shipped deals, valid corpus files and broken ones, more than a pool starts for."""
+    folder = tmp_path_factory.mktemp("mixed")
+    sources = [
+        *sorted(DEALS.glob("*.yaml")),
+        *sorted((CORPUS / "valid").glob("*.yaml"))[:12],
+        *sorted((CORPUS / "bad").glob("*.yaml"))[:20],
+    ]
+    for i, path in enumerate(sources):
+        shutil.copyfile(path, folder / f"{i:02d}-{path.name}")
+    assert len(sources) > api.PARALLEL_FROM
+    return folder
+
+
+def test_a_pool_finds_what_one_process_finds_in_the_same_order(mixed_folder: Path) -> None:
+    alone = api.check(mixed_folder, workers=1)
+    pooled = api.check(mixed_folder, workers=2)
+    assert pooled == alone
+    assert {p.code for p in alone.problems if p.severity == "error"}  # the bad files count
+    files = [p.file or "" for p in alone.problems]
+    assert files == sorted(files)  # grouped by file, in the files' order
+
+
+def test_lease_check_jobs_changes_nothing_but_the_processes(mixed_folder: Path) -> None:
+    runs = [
+        subprocess.run(
+            [*LEASE, "check", str(mixed_folder), "-f", "json", *jobs],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        for jobs in ([], ["-j", "1"], ["--jobs", "2"])
+    ]
+    assert {r.returncode for r in runs} == {1}
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    assert runs[0].stdout.count('"code": "E') >= 20  # one or more for each broken file
+
+
+def test_jobs_must_be_a_positive_count() -> None:
+    run = subprocess.run(
+        [*LEASE, "check", str(DEALS), "-j", "0"], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 2
+    assert "--jobs" in run.stderr
+
+
+def _no_irr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any IRR search fail the test: the paths below must never start one."""
+
+    def refuse(flows: Sequence[Flow]) -> Irr:
+        raise AssertionError("an IRR was searched for, and nobody reads it")
+
+    monkeypatch.setattr(core_breakeven, "xirr", refuse)
+    monkeypatch.setattr(core_financing, "xirr", refuse)
+
+
+def test_check_never_searches_for_an_irr(monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_irr(monkeypatch)
+    for path in sorted(DEALS.glob("*.yaml")):
+        assert checks.check(loader.load(path)) == [], path  # the financed deals test a covenant
+
+
+def test_an_npv_grid_never_searches_for_an_irr(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = analyse(loader.load(DEALS / "microsoft-iren.yaml").deal)
+    _no_irr(monkeypatch)
+    rates = Axis("discount_rate", Kind.RATE, (Decimal("0.06"), Decimal("0.09")))
+    grid = sensitivity(base, METRICS["npv_lessor"], rates)
+    assert all(cell.value is not None for line in grid.cells for cell in line)
+
+
+def test_a_block_is_computed_once_and_only_when_read() -> None:
+    deal = loader.load(DEALS / "microsoft-iren.yaml").deal
+    figures = analyse(deal).breakeven
+    assert "lessor" not in vars(figures) and "loan" not in vars(figures)
+    loan = figures.loan
+    assert loan is not None
+    assert "lessor" in vars(figures)  # the loan is drawn against the lessor's flows
+    assert figures.loan is loan
+    assert "equity_irr" not in vars(loan)
+    assert loan.equity_irr.rate is not None and "equity_irr" in vars(loan)
