@@ -35,27 +35,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeVar, cast, get_args
 
-from computelease import checks, config, gitref, loader, source
-from computelease.actuals import read_actuals
-from computelease.core import accounting as core_accounting
+from computelease import checks, loader, source
 from computelease.core import analysis as core_analysis
-from computelease.core import book as core_book
-from computelease.core import diff as core_diff
-from computelease.core import reconcile as core_reconcile
-from computelease.core import sensitivity as core_sensitivity
-from computelease.core import whatif
-from computelease.core.accounting import LeaseBooks, Standard
 from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, Settings
-from computelease.core.book import Book, DealComparison
-from computelease.core.diff import DealDiff
 from computelease.core.gates import Limit, Policy
-from computelease.core.metrics import METRICS, Metric
-from computelease.core.reconcile import Reconciliation
 from computelease.core.reported import reported_checks
 from computelease.core.reports import CalcReport, CheckRun, DealReport
 from computelease.core.risk import DEFAULT_PATHS, RiskReport
-from computelease.core.sensitivity import Axis, SensitivityGrid
-from computelease.core.whatif import ScenarioComparison
 from computelease.errors import (
     Codes,
     DealInvalid,
@@ -97,8 +83,17 @@ __all__ = [
 #: The committed JSON Schema of the deal format, beside this module.
 SCHEMA_FILE: Final = "deal.schema.json"
 
+# What only some calls need is imported by those calls: every command imports this module,
+# and lease calc or lease check should not pay for the accounting, the diff or a grid.
 if TYPE_CHECKING:
+    from computelease.core.accounting import LeaseBooks
+    from computelease.core.book import Book, DealComparison
+    from computelease.core.diff import DealDiff
+    from computelease.core.metrics import Metric
     from computelease.core.montecarlo import Job, Mapper, PathResults
+    from computelease.core.reconcile import Reconciliation
+    from computelease.core.sensitivity import Axis, SensitivityGrid
+    from computelease.core.whatif import ScenarioComparison
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -192,6 +187,8 @@ def _refused(settings: Settings | None, fx: Mapping[str, Decimal] | None = None)
         if settings is not None:
             core_analysis.check_settings(settings)
         if fx:
+            from computelease.core import book as core_book
+
             core_book.check_fx(fx)
     except RequestError as exc:
         return [Problem(None, None, None, exc.code, exc.message)]
@@ -345,6 +342,9 @@ def account(
         message = f"unknown standard {standard!r}: asc842 or ifrs16"
         return Result(None, (Problem(None, None, None, Codes.BAD_SETTING, message),), files)
     value = None
+    from computelease.core import accounting as core_accounting
+    from computelease.core.accounting import Standard
+
     if item is not None:
         chosen = cast(Standard | None, standard)
         rate = settings.rate if settings is not None else None
@@ -378,6 +378,9 @@ def reconcile(
         message = f"grace days must be 0 or more, got {grace_days}"
         return Result(None, (Problem(None, None, None, Codes.BAD_SETTING, message),), files)
     value = None
+    from computelease.actuals import read_actuals
+    from computelease.core import reconcile as core_reconcile
+
     if item is not None:
         path = Path(actuals)
         shown = os.fspath(actuals)
@@ -426,6 +429,8 @@ def scenario(
     """
     item, problems, files = _one(sources, settings)
     value = None
+    from computelease.core import whatif
+
     if item is not None:
         with _collecting(problems, item.path):
             base = _base(item, settings)
@@ -464,6 +469,8 @@ def diff(
     problems: list[Problem] = []
     sides: list[LoadedDeal] = []
     files: list[str] = []
+    from computelease import gitref
+
     if against is not None:
         if isinstance(old, LoadedDeal):
             message = "a deal is compared with its version at a git ref by its file's path"
@@ -489,6 +496,8 @@ def diff(
         return Result(None, tuple(problems), tuple(files))
     before, after = sides
     value = None
+    from computelease.core import diff as core_diff
+
     with _collecting(problems, after.path):
         old_analysis = _base(before, settings)
         new_analysis = _base(after, settings)
@@ -507,6 +516,9 @@ def sensitivity(
 ) -> Result[SensitivityGrid]:
     """One metric of one deal over one or two varied inputs (a spreadsheet data table)."""
     item, problems, files = _one(sources, settings)
+    from computelease.core import sensitivity as core_sensitivity
+    from computelease.core.metrics import METRICS
+
     chosen = METRICS.get(metric) if isinstance(metric, str) else metric
     if chosen is None:
         problems.append(
@@ -587,6 +599,8 @@ def compare(
     lessor: str | None = None,
 ) -> Result[DealComparison]:
     """Deals side by side in one currency (``fx``: 1 unit of each other currency in it)."""
+    from computelease.core import book as core_book
+
     return _across(core_book.compare, sources, settings, currency, fx, lessor)
 
 
@@ -599,6 +613,8 @@ def book(
     lessor: str | None = None,
 ) -> Result[Book]:
     """A lessor's book: revenue by year across its deals, as scheduled and as committed."""
+    from computelease.core import book as core_book
+
     return _across(core_book.book, sources, settings, currency, fx, lessor)
 
 
@@ -895,6 +911,8 @@ def policy(
     ``given_as`` names where given values came from (``{name}`` is the setting).
     """
     folder = Path(cwd) if cwd is not None else None
+    from computelease import config
+
     try:
         return Result(config.policy(given, env, folder, given_as=given_as))
     except RequestError as exc:

@@ -14,19 +14,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import ValidationError
 
 from computelease import dates, money
 from computelease.api import Period
 from computelease.core.analysis import Settings
-from computelease.core.book import MAX_FX
-from computelease.core.sensitivity import MAX_STEPS, Axis, axis_bound, input_kind
 from computelease.errors import Codes, FieldError, RequestError, UsageError, shown
 from computelease.fields import Kind, parse_delay
 from computelease.models import PARTIAL, Scenario
 from computelease.validation import validation_issues
+
+# A grid's and a comparison's terms are imported where they are read: lease calc reads
+# its settings here, and should not load the sensitivity grid or the book to do it.
+if TYPE_CHECKING:
+    from computelease.core.sensitivity import Axis
 
 _AXIS = re.compile(r"\s*([^=\s]+)\s*=\s*(.+?)\s*\.\.\s*([^:]+?)\s*:\s*(.+?)\s*")
 
@@ -50,6 +53,8 @@ def settings(as_of: str | None, rate: str | None) -> Settings:
 
 def axis(text: str) -> Axis:
     """``NAME=LOW..HIGH:STEP`` as an axis, each bound written as the input's own option is."""
+    from computelease.core.sensitivity import MAX_STEPS, Axis, axis_bound, input_kind
+
     m = _AXIS.fullmatch(text)
     if m is None:
         raise UsageError(
@@ -98,6 +103,8 @@ def axis(text: str) -> Axis:
 
 
 def _rates(name: str, bounds: Sequence[str]) -> tuple[Decimal, ...]:
+    from computelease.core.sensitivity import axis_bound
+
     out = []
     for bound in bounds:
         try:
@@ -140,6 +147,8 @@ def _delays(
 
 def fx(items: Sequence[str]) -> dict[str, Decimal]:
     """``["EUR=1.08", ...]`` as ``{"EUR": Decimal("1.08")}``."""
+    from computelease.core.book import MAX_FX
+
     out: dict[str, Decimal] = {}
     for item in items:
         code, sep, rate_text = item.partition("=")

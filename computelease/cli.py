@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, NoReturn, TypeVar, cast
 
 import typer
 
@@ -508,7 +508,7 @@ def calc(
     from computelease import api, arguments
 
     result = api.analyse(deals, arguments.settings(as_of, rate), scenario=scenario)
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     _finish(ctx, result, lambda r, value: r.calc(value, options), output_format, output)
 
 
@@ -535,7 +535,7 @@ def schedule(
     period = arguments.period(_choice("--by", by, ("month", "quarter", "year")))
     settings = arguments.settings(as_of, rate)
     result = api.schedule(deal, settings, by=period, with_options=with_options, debt=debt)
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     _finish(ctx, result, lambda r, value: r.schedule(value, options), output_format, output)
 
 
@@ -557,7 +557,7 @@ def breakeven(
     from computelease import api, arguments
 
     result = api.breakeven(deal, arguments.settings(as_of, rate))
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     _finish(ctx, result, lambda r, value: r.breakeven(value, options), output_format, output)
 
 
@@ -598,7 +598,7 @@ def scenario_command(
     if name is None and overrides is None:
         raise UsageError("give a scenario: --name NAME, or overrides such as --delay 3m")
     result = api.scenario(deal, overrides, arguments.settings(as_of, rate), name=name)
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     _finish(ctx, result, lambda r, value: r.scenario(value, options), output_format, output)
 
 
@@ -645,7 +645,7 @@ def sensitivity(
     axes = [arguments.axis(text) for text in vary]
     settings = arguments.settings(as_of, rate)
     result = api.sensitivity(deal, metric, axes[0], axes[1] if axes[1:] else None, settings)
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     _finish(ctx, result, lambda r, value: r.sensitivity(value, options), output_format, output)
 
 
@@ -673,7 +673,7 @@ def compare(
     yearly = _choice("--by", by, ("year",)) is not None
     settings = arguments.settings(as_of, rate)
     code, rates = arguments.currency(currency), arguments.fx(fx or [])
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     if yearly:
         book = api.book(deals, settings, currency=code, fx=rates, lessor=lessor)
         _finish(ctx, book, lambda r, value: r.book(value, options), output_format, output)
@@ -741,7 +741,7 @@ def risk(
     book = _choice("--by", by, ("lessor",)) is not None
     settings = arguments.settings(as_of, rate)
     result = api.risk(deals, settings, paths=paths, seed=seed, workers=workers, book=book)
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     _finish(ctx, result, lambda r, value: r.risk(value, options), output_format, output)
 
 
@@ -795,7 +795,7 @@ def account(
     from computelease import api, arguments
 
     result = api.account(deal, arguments.settings(as_of, rate), standard=standard)
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     _finish(ctx, result, lambda r, value: r.account(value, options), output_format, output)
 
 
@@ -833,7 +833,7 @@ def reconcile(
 
     settings = arguments.settings(as_of, None)
     result = api.reconcile(deal, actuals, settings, grace_days=grace_days)
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     _finish(ctx, result, lambda r, value: r.reconcile(value, options), output_format, output)
 
 
@@ -876,7 +876,7 @@ def diff(
     from computelease import api, arguments
 
     result = api.diff(old, new, arguments.settings(as_of, rate), against=against)
-    options = _options(exact, currency_symbol, output)
+    options = _options(exact, currency_symbol, output, output_format, svg or html)
     show = functools.partial(_show_diff, options=options)
     # As diff does: exit 1 when a term differs.
     _finish(ctx, result, show, output_format, output, verdict=lambda d: int(not d.equal))
@@ -1086,15 +1086,28 @@ def _choice(option: str, value: str | None, choices: Sequence[str]) -> str | Non
     raise UsageError(f"{option}: expected {expected}; got {value!r}{hint}")
 
 
-def _options(exact: bool, symbol: bool, output: Path | None) -> RenderOptions:
+#: Formats for programs: nothing in them is laid out to a page's width.
+_UNPAGED: Final = frozenset({"json", "csv", "xlsx"})
+
+
+def _options(
+    exact: bool,
+    symbol: bool,
+    output: Path | None,
+    output_format: OutputFormat | WorkbookFormat,
+    snapshot: Path | None = None,
+) -> RenderOptions:
     from computelease.output import page_width, stdout_is_unicode
     from computelease.render.options import RenderOptions
 
+    # Measuring the page needs rich's console, which a script's JSON need never load; a
+    # snapshot (--svg, --html) is the table as the terminal shows it, laid out for the page.
+    paged = output_format.value not in _UNPAGED or snapshot is not None
     return RenderOptions(
         exact=exact,
         symbol=symbol,
         unicode=output is not None or stdout_is_unicode(),
-        width=page_width(terminal=output is None),
+        width=page_width(terminal=output is None) if paged else None,
     )
 
 

@@ -19,12 +19,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-
-from rich.console import Console, Group, RenderableType
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from computelease.errors import UsageError
-from computelease.render.table import MAX_WIDTH
+from computelease.render.options import MAX_WIDTH
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 #: Width of tables written to a file, where there is no terminal to ask.
 FILE_WIDTH = 100
@@ -42,6 +43,8 @@ def to_text(renderable: RenderableType, *, terminal: bool) -> str:
     the terminal to wrap or scroll, rather than cropping the figures; once
     wider than the page anyway, its labels need not wrap either.
     """
+    from rich.console import Console
+
     if terminal:
         # Asks the terminal its colours, COLUMNS and width. NO_COLOR and FORCE_COLOR count
         # when set and not empty (no-color.org, force-color.org), whatever rich's release.
@@ -83,6 +86,8 @@ def snapshot(
     Laid out as a file is (FILE_WIDTH, widened for a grid that needs it), in
     rich's own terminal theme, so the same input gives the same bytes.
     """
+    from rich.console import Console
+
     least, natural = required_width(renderable)
     width = FILE_WIDTH if least <= FILE_WIDTH else min(natural, MAX_WIDTH)
     console = Console(
@@ -104,6 +109,8 @@ def snapshot(
 
 def page_width(*, terminal: bool) -> int:
     """The width reports are laid out for: the terminal's (COLUMNS), or a file's."""
+    from rich.console import Console
+
     if not terminal:
         return FILE_WIDTH
     return max(Console(highlight=False, markup=False, emoji=False).width, MIN_WIDTH)
@@ -119,6 +126,7 @@ def coloured(diagnostics: str, stream: object) -> str:
     tty = bool(isatty()) if callable(isatty) else False
     if _set("NO_COLOR") or not (tty or _set("FORCE_COLOR")):
         return diagnostics
+    from rich.console import Console
     from rich.text import Text
 
     console = Console(
@@ -145,6 +153,9 @@ def required_width(renderable: RenderableType) -> tuple[int, int]:
     Renderers set ``min_width`` on a table of figures (its labels wrapped to
     their longest word) and may set ``natural_width`` (nothing wrapped).
     """
+    from rich.console import Group
+    from rich.table import Table
+
     if isinstance(renderable, Group):
         pairs = [required_width(r) for r in renderable.renderables]
         return max((p[0] for p in pairs), default=0), max((p[1] for p in pairs), default=0)

@@ -113,3 +113,135 @@ def test_a_block_is_computed_once_and_only_when_read() -> None:
     assert figures.loan is loan
     assert "equity_irr" not in vars(loan)
     assert loan.equity_irr.rate is not None and "equity_irr" in vars(loan)
+
+
+#: What a script's commands load, module by module. A module new to one of these lists is a
+#: start-up cost every run of that command pays: add it here only after measuring it with
+#: ``python -m tests.benchmarks.bench`` (README, Performance), or import it where it is used.
+CALC_JSON_MODULES = [
+    "computelease",
+    "computelease.__main__",
+    "computelease.api",
+    "computelease.arguments",
+    "computelease.checks",
+    "computelease.cli",
+    "computelease.core",
+    "computelease.core.analysis",
+    "computelease.core.breakeven",
+    "computelease.core.capacity",
+    "computelease.core.commitment",
+    "computelease.core.costs",
+    "computelease.core.credit",
+    "computelease.core.financing",
+    "computelease.core.gates",
+    "computelease.core.market",
+    "computelease.core.reported",
+    "computelease.core.reports",
+    "computelease.core.risk",
+    "computelease.core.scenario",
+    "computelease.core.schedule",
+    "computelease.core.totals",
+    "computelease.core.units",
+    "computelease.core.valuation",
+    "computelease.dates",
+    "computelease.errors",
+    "computelease.fields",
+    "computelease.loader",
+    "computelease.locations",
+    "computelease.models",
+    "computelease.money",
+    "computelease.output",
+    "computelease.paths",
+    "computelease.render",
+    "computelease.render.document",
+    "computelease.render.json",
+    "computelease.render.options",
+    "computelease.render.safe",
+    "computelease.results",
+    "computelease.source",
+    "computelease.validation",
+    "computelease.yamltree",
+]
+CHECK_MODULES = [
+    "computelease",
+    "computelease.__main__",
+    "computelease.api",
+    "computelease.checks",
+    "computelease.cli",
+    "computelease.config",
+    "computelease.core",
+    "computelease.core.analysis",
+    "computelease.core.breakeven",
+    "computelease.core.capacity",
+    "computelease.core.commitment",
+    "computelease.core.costs",
+    "computelease.core.credit",
+    "computelease.core.financing",
+    "computelease.core.gates",
+    "computelease.core.market",
+    "computelease.core.reported",
+    "computelease.core.reports",
+    "computelease.core.risk",
+    "computelease.core.scenario",
+    "computelease.core.schedule",
+    "computelease.core.totals",
+    "computelease.core.units",
+    "computelease.core.valuation",
+    "computelease.dates",
+    "computelease.errors",
+    "computelease.fields",
+    "computelease.loader",
+    "computelease.locations",
+    "computelease.models",
+    "computelease.money",
+    "computelease.output",
+    "computelease.paths",
+    "computelease.render",
+    "computelease.render.options",
+    "computelease.render.safe",
+    "computelease.render.text",
+    "computelease.results",
+    "computelease.source",
+    "computelease.validation",
+    "computelease.yamltree",
+]
+#: Libraries none of these paths needs: rich lays out tables (JSON and a clean check on a
+#: pipe have none), the rest serve other commands.
+HEAVY = ("rich", "numpy", "matplotlib", "xlsxwriter", "jsonschema", "concurrent")
+
+_LOADED = """
+import atexit, sys
+atexit.register(lambda: print(" ".join(sorted(sys.modules)), file=sys.stderr))
+sys.argv = ["lease", *sys.argv[1:]]
+from computelease.__main__ import main
+main()
+"""
+
+
+def _loaded(*args: str) -> set[str]:
+    run = subprocess.run(
+        [sys.executable, "-c", _LOADED, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+    assert run.returncode == 0, run.stderr
+    return set(run.stderr.split("\n")[-2].split())
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("calc", "deals/reflection.yaml", "--format", "json"), CALC_JSON_MODULES),
+        (("check", "deals"), CHECK_MODULES),
+    ],
+    ids=["calc-json", "check"],
+)
+def test_what_a_scripted_command_imports(args: tuple[str, ...], expected: list[str]) -> None:
+    loaded = _loaded(*args)
+    ours = sorted(m for m in loaded if m.split(".")[0] == "computelease")
+    assert ours == sorted(expected)
+    heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
+    assert heavy == []

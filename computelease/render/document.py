@@ -16,30 +16,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from computelease import dates, money
-from computelease.core.accounting import LeaseBooks
-from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult
-from computelease.core.book import Book, DealComparison
-from computelease.core.breakeven import Breakeven, Lessee, Lessor, Market
-from computelease.core.capacity import InService
-from computelease.core.credit import CreditView
-from computelease.core.diff import DealDiff, change_percent
-from computelease.core.financing import Loan
-from computelease.core.metrics import Metric, MetricKind
-from computelease.core.reconcile import Reconciliation
-from computelease.core.reported import CheckResult
-from computelease.core.reports import CalcReport, DealReport
-from computelease.core.risk import BookRisk, DealRisk, RiskReport, TornadoBar
-from computelease.core.sensitivity import Axis, SensitivityGrid
-from computelease.core.units import Figure
-from computelease.core.valuation import Irr
-from computelease.core.whatif import MetricRow, ScenarioComparison
 from computelease.errors import Severity
 from computelease.fields import Kind
-from computelease.models import Deal
-from computelease.render.options import RenderOptions
 from computelease.render.safe import safe
+
+if TYPE_CHECKING:
+    from computelease.core.accounting import LeaseBooks
+    from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult
+    from computelease.core.book import Book, DealComparison
+    from computelease.core.breakeven import Breakeven, Lessee, Lessor, Market
+    from computelease.core.capacity import InService
+    from computelease.core.credit import CreditView
+    from computelease.core.diff import DealDiff
+    from computelease.core.financing import Loan
+    from computelease.core.metrics import Metric, MetricKind
+    from computelease.core.reconcile import Reconciliation
+    from computelease.core.reported import CheckResult
+    from computelease.core.reports import CalcReport, DealReport
+    from computelease.core.risk import BookRisk, DealRisk, RiskReport, TornadoBar
+    from computelease.core.sensitivity import Axis, SensitivityGrid
+    from computelease.core.units import Figure
+    from computelease.core.valuation import Irr
+    from computelease.core.whatif import MetricRow, ScenarioComparison
+    from computelease.models import Deal
+    from computelease.render.options import RenderOptions
 
 #: (label, value, basis) lines of a figures section; basis may be empty.
 Line = tuple[str, str, str]
@@ -1141,6 +1144,8 @@ def scenario(result: ScenarioComparison, options: RenderOptions) -> Document:
 
 
 def _percent_change(row: MetricRow) -> str:
+    from computelease.core.diff import change_percent  # only a diff reads it
+
     share = change_percent(row)
     if share is None or row.metric.kind == "rate":
         return ""  # a rate's change is in points already

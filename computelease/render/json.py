@@ -15,31 +15,33 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from computelease import money
-from computelease.core.accounting import LeaseBooks
-from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, View
-from computelease.core.book import Book, DealComparison, Side
-from computelease.core.breakeven import Breakeven
-from computelease.core.commitment import Commitment
-from computelease.core.credit import CreditView
-from computelease.core.diff import DealDiff, change_percent
-from computelease.core.financing import Loan
-from computelease.core.reconcile import Reconciliation
-from computelease.core.reported import CheckResult
-from computelease.core.reports import CalcReport, CheckRun, DealReport
-from computelease.core.risk import BookRisk, DealRisk, RiskInputs, RiskReport, Statistic
-from computelease.core.schedule import Schedule
-from computelease.core.sensitivity import Axis, SensitivityGrid
-from computelease.core.totals import Bucket
-from computelease.core.units import Figure, UnitEconomics
 from computelease.core.valuation import IRR_TOLERANCE, Flow, Irr, Valuation
-from computelease.core.whatif import ScenarioComparison
-from computelease.errors import Problem
-from computelease.models import Deal, Scenario
 from computelease.render.document import axis_labels
-from computelease.render.options import RenderOptions
+
+if TYPE_CHECKING:
+    from computelease.core.accounting import LeaseBooks
+    from computelease.core.analysis import Analysis, BreakevenResult, ScheduleResult, View
+    from computelease.core.book import Book, DealComparison, Side
+    from computelease.core.breakeven import Breakeven
+    from computelease.core.commitment import Commitment
+    from computelease.core.credit import CreditView
+    from computelease.core.diff import DealDiff
+    from computelease.core.financing import Loan
+    from computelease.core.reconcile import Reconciliation
+    from computelease.core.reported import CheckResult
+    from computelease.core.reports import CalcReport, CheckRun, DealReport
+    from computelease.core.risk import BookRisk, DealRisk, RiskInputs, RiskReport, Statistic
+    from computelease.core.schedule import Schedule
+    from computelease.core.sensitivity import Axis, SensitivityGrid
+    from computelease.core.totals import Bucket
+    from computelease.core.units import Figure, UnitEconomics
+    from computelease.core.whatif import ScenarioComparison
+    from computelease.errors import Problem
+    from computelease.models import Deal, Scenario
+    from computelease.render.options import RenderOptions
 
 #: Version 2 renamed ``below_market_from`` to ``market_below_lease_from``, replaced the
 #: IRR's ``approximate`` by ``tolerance``, and measures the commitment from the valuation date.
@@ -918,6 +920,8 @@ def risk(result: RiskReport, options: RenderOptions) -> str:
 
 def diff_document(result: DealDiff) -> Json:
     """Two versions of a deal: the terms that differ, then each figure old, new and changed."""
+    from computelease.core.diff import change_percent  # only a diff reads it
+
     old, new = _Money(result.old.deal), _Money(result.new.deal)
     return {
         "format_version": FORMAT_VERSION,

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from computelease.core.accounting import LeaseBooks
-from computelease.core.analysis import BreakevenResult, ScheduleResult
-from computelease.core.book import Book, DealComparison
-from computelease.core.diff import DealDiff
-from computelease.core.reconcile import Reconciliation
-from computelease.core.reports import CalcReport
-from computelease.core.risk import RiskReport
-from computelease.core.sensitivity import SensitivityGrid
-from computelease.core.whatif import ScenarioComparison
 from computelease.render import document
 from computelease.render.document import Document, Emphasis, Figures, Grid, Preformatted
-from computelease.render.options import RenderOptions
 from computelease.render.safe import safe
+
+if TYPE_CHECKING:
+    from computelease.core.accounting import LeaseBooks
+    from computelease.core.analysis import BreakevenResult, ScheduleResult
+    from computelease.core.book import Book, DealComparison
+    from computelease.core.diff import DealDiff
+    from computelease.core.reconcile import Reconciliation
+    from computelease.core.reports import CalcReport
+    from computelease.core.risk import RiskReport
+    from computelease.core.sensitivity import SensitivityGrid
+    from computelease.core.whatif import ScenarioComparison
+    from computelease.render.options import RenderOptions
 
 # Characters that open emphasis, code, links, HTML, cells, strikethrough or a mention.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~@])")

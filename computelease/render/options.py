@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The widest page rich lays out; a grid of figures wider still (a comparison of
+#: hundreds of deals) is laid out as plain fixed-width text, every figure whole.
+MAX_WIDTH = 400
+
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -20,26 +21,25 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from computelease.core.accounting import LeaseBooks
-from computelease.core.analysis import BreakevenResult, ScheduleResult
-from computelease.core.book import Book, DealComparison
-from computelease.core.diff import DealDiff
-from computelease.core.reconcile import Reconciliation
-from computelease.core.reports import CalcReport
-from computelease.core.risk import RiskReport
-from computelease.core.sensitivity import SensitivityGrid
-from computelease.core.whatif import ScenarioComparison
 from computelease.render import document
 from computelease.render.document import Document, Figures, Grid, Preformatted
-from computelease.render.options import RenderOptions
+from computelease.render.options import MAX_WIDTH, RenderOptions
 from computelease.render.safe import safe
+
+if TYPE_CHECKING:
+    from computelease.core.accounting import LeaseBooks
+    from computelease.core.analysis import BreakevenResult, ScheduleResult
+    from computelease.core.book import Book, DealComparison
+    from computelease.core.diff import DealDiff
+    from computelease.core.reconcile import Reconciliation
+    from computelease.core.reports import CalcReport
+    from computelease.core.risk import RiskReport
+    from computelease.core.sensitivity import SensitivityGrid
+    from computelease.core.whatif import ScenarioComparison
 
 #: Above this many rows a grid is laid out as plain fixed-width text: rich's
 #: table layout costs about a millisecond a row, a minute for a 50,000-row schedule.
 RICH_ROW_LIMIT = 2_000
-#: The widest page rich lays out; a grid of figures wider still (a comparison of
-#: hundreds of deals) is laid out as plain fixed-width text, every figure whole.
-MAX_WIDTH = 400
 #: The longest figure label kept on one line; a longer one wraps.
 LABEL_WIDTH = 36
 #: Characters between two columns of a table (padding collapsed to one space each side).

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from computelease.core.gates import Policy
-from computelease.core.reports import CheckRun
 from computelease.errors import Problem, Severity
 from computelease.render.safe import safe
+
+if TYPE_CHECKING:
+    from computelease.core.gates import Policy
+    from computelease.core.reports import CheckRun
 
 
 def problem_line(problem: Problem) -> str:
