@@ -24,6 +24,7 @@ file only.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import traceback
@@ -87,7 +88,7 @@ SCHEMA_FILE: Final = "deal.schema.json"
 # and lease calc or lease check should not pay for the accounting, the diff or a grid.
 if TYPE_CHECKING:
     from computelease.core.accounting import LeaseBooks
-    from computelease.core.book import Book, DealComparison
+    from computelease.core.book import Book, DealComparison, Summary
     from computelease.core.diff import DealDiff
     from computelease.core.metrics import Metric
     from computelease.core.montecarlo import Job, Mapper, PathResults
@@ -545,49 +546,87 @@ def sensitivity(
 
 
 class _AcrossDeals(Protocol[R_co]):
-    """A core function over several deals' analyses, in one currency: compare, book."""
+    """A core function over several deals' summaries, in one currency: compare, book."""
 
     def __call__(
         self,
-        analyses: Sequence[tuple[str, Analysis]],
+        summaries: Sequence[Summary],
         *,
         currency: str | None = None,
         fx: Mapping[str, Decimal] | None = None,
     ) -> R_co: ...
 
 
+@dataclass(frozen=True)
+class _Across:
+    """How each deal of a comparison or a book is read: what only one file's work needs."""
+
+    kind: Literal["compare", "book"]
+    settings: Settings | None
+    #: Deals whose lessor starts with this (casefolded); empty for every deal.
+    lessor: str
+
+    def file(self, file: tuple[Path, str]) -> tuple[Summary | None, list[Problem]]:
+        path, shown = file
+        problems: list[Problem] = []
+        with _collecting(problems, shown):
+            return self.deal(loader.load(path, name=shown))
+        return None, problems
+
+    def deal(self, item: LoadedDeal) -> tuple[Summary | None, list[Problem]]:
+        """The deal's summary, if it is of the lessor wanted; its analysis is dropped."""
+        from computelease.core.book import summarise
+
+        problems: list[Problem] = []
+        if item.deal.lessor.casefold().startswith(self.lessor):
+            with _collecting(problems, item.path):
+                return summarise(item.path, _base(item, self.settings), kind=self.kind), []
+        return None, problems
+
+
 def _across(
     work: _AcrossDeals[R],
+    across: _Across,
     sources: Sources,
-    settings: Settings | None,
     currency: str | None,
     fx: Mapping[str, Decimal] | None,
-    lessor: str | None,
+    workers: int | None,
 ) -> Result[R]:
-    """``work`` over each deal analysed (of ``lessor`` only, by prefix), the rest as problems."""
-    refused = _refused(settings, fx)
+    """``work`` over each deal analysed (of ``lessor`` only, by prefix), the rest as problems.
+
+    Each file is read, analysed and reduced to the figures ``work`` shows before
+    the next, so memory grows by a summary a deal; ``workers`` as for :func:`check`.
+    """
+    refused = _refused(across.settings, fx)
     if refused:
         return Result(None, tuple(refused))
-    loaded = load(sources)
-    problems = list(loaded.problems)
-    wanted = (lessor or "").casefold()
-    analyses = []
-    for item in loaded.deals:
-        if item.deal.lessor.casefold().startswith(wanted):
-            with _collecting(problems, item.path):
-                analyses.append((item.path, _base(item, settings)))
+    found = (
+        _Found(sources.deals, (), sources.problems, sources.files)
+        if isinstance(sources, Loaded)
+        else _found(sources)
+    )
+    problems = list(found.problems)
+    summaries = []
+    done = itertools.chain(
+        map(across.deal, found.given),
+        _ordered_map(across.file, found.files, workers, least=PARALLEL_FROM),
+    )
+    for summary, met in done:
+        problems.extend(met)
+        if summary is not None:
+            summaries.append(summary)
     value = None
-    if analyses:
+    if summaries:
         try:
-            value = work(analyses, currency=currency, fx=fx)
+            value = work(summaries, currency=currency, fx=fx)
         except RequestError as exc:
             problems.append(Problem(None, None, None, exc.code, exc.message))
     elif not problems:
-        with_lessor = f" with a lessor starting {lessor!r}" if lessor else ""
+        with_lessor = f" with a lessor starting {across.lessor!r}" if across.lessor else ""
         problems.append(
             Problem(None, None, None, Codes.NOTHING_TO_COMPARE, f"no deal to compare{with_lessor}")
         )
-    return Result(value, tuple(problems), loaded.files)
+    return Result(value, tuple(problems), found.names)
 
 
 def compare(
@@ -597,11 +636,16 @@ def compare(
     currency: str | None = None,
     fx: Mapping[str, Decimal] | None = None,
     lessor: str | None = None,
+    workers: int | None = 1,
 ) -> Result[DealComparison]:
-    """Deals side by side in one currency (``fx``: 1 unit of each other currency in it)."""
+    """Deals side by side in one currency (``fx``: 1 unit of each other currency in it).
+
+    ``workers`` above 1 (None: every core) reads a folder on that many processes.
+    """
     from computelease.core import book as core_book
 
-    return _across(core_book.compare, sources, settings, currency, fx, lessor)
+    across = _Across("compare", settings, (lessor or "").casefold())
+    return _across(core_book.compare, across, sources, currency, fx, workers)
 
 
 def book(
@@ -611,11 +655,16 @@ def book(
     currency: str | None = None,
     fx: Mapping[str, Decimal] | None = None,
     lessor: str | None = None,
+    workers: int | None = 1,
 ) -> Result[Book]:
-    """A lessor's book: revenue by year across its deals, as scheduled and as committed."""
+    """A lessor's book: revenue by year across its deals, as scheduled and as committed.
+
+    ``workers`` above 1 (None: every core) reads a folder on that many processes.
+    """
     from computelease.core import book as core_book
 
-    return _across(core_book.book, sources, settings, currency, fx, lessor)
+    across = _Across("book", settings, (lessor or "").casefold())
+    return _across(core_book.book, across, sources, currency, fx, workers)
 
 
 #: The charts ``lease chart`` draws, and what each needs.
@@ -784,6 +833,11 @@ def _pool(workers: int | None) -> Mapper:
     return mapper
 
 
+#: A folder read on several processes from this many files: below it, starting the
+#: workers costs more than they save (measured in tests/benchmarks/bench.py).
+PARALLEL_FROM: Final = 16
+
+
 def _ordered_map(
     fn: Callable[[T], R], items: Sequence[T], workers: int | None, *, least: int = 2
 ) -> Iterator[R]:
@@ -917,11 +971,6 @@ def policy(
         return Result(config.policy(given, env, folder, given_as=given_as))
     except RequestError as exc:
         return Result(None, (Problem(None, None, None, exc.code, exc.message),))
-
-
-#: A folder checked on several processes from this many files: below it, starting the
-#: workers costs more than they save (measured in tests/benchmarks/bench.py).
-PARALLEL_FROM: Final = 16
 
 
 def check(

@@ -415,6 +415,18 @@ def _policy(ctx: typer.Context, *, show: bool) -> Any:
     return result.value
 
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        metavar="N",
+        help="Worker processes (default: every core; 1 works in this one); the results do not "
+        "depend on it.",
+        min=1,
+    ),
+]
+
+
 @app.command(epilog=EXIT_CODES_HELP)
 @guarded
 def check(
@@ -449,18 +461,7 @@ def check(
     warn_max_gpu_hour: Annotated[str | None, _gate("max-gpu-hour", "warn")] = None,
     min_irr: Annotated[str | None, _gate("min-irr", "fail")] = None,
     warn_min_irr: Annotated[str | None, _gate("min-irr", "warn")] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            metavar="N",
-            help="Check on N processes (default: one per core; 1: all in this process), "
-            "when there are enough files to pay for starting them. The output is the same.",
-            show_default=False,
-        ),
-    ] = None,
+    workers: WorkersOption = None,
     show_config: Annotated[
         bool,
         typer.Option(
@@ -483,7 +484,7 @@ def check(
     limits = _policy(ctx, show=show_config)
     if not paths and not Path("deals").is_dir():
         raise UsageError("no paths given and there is no deals/ folder here")
-    run = api.check(paths or ["deals"], limits, workers=jobs)
+    run = api.check(paths or ["deals"], limits, workers=workers)
     _diagnose(run.problems, debug=_debug_requested(ctx), lines=False)
     _check_report(run, output_format)
     raise typer.Exit(_exit(run.problems, strict=strict))
@@ -666,6 +667,7 @@ def compare(
     rate: RateOption = None,
     exact: ExactOption = False,
     currency_symbol: SymbolOption = True,
+    workers: WorkersOption = None,
 ) -> None:
     """Deals side by side, or (--by year) a lessor's book of revenue by year."""
     from computelease import api, arguments
@@ -675,9 +677,9 @@ def compare(
     code, rates = arguments.currency(currency), arguments.fx(fx or [])
     options = _options(exact, currency_symbol, output, output_format, svg or html)
     if yearly:
-        book = api.book(deals, settings, currency=code, fx=rates, lessor=lessor)
+        book = api.book(deals, settings, currency=code, fx=rates, lessor=lessor, workers=workers)
         _finish(ctx, book, lambda r, value: r.book(value, options), output_format, output)
-    table = api.compare(deals, settings, currency=code, fx=rates, lessor=lessor)
+    table = api.compare(deals, settings, currency=code, fx=rates, lessor=lessor, workers=workers)
     _finish(ctx, table, lambda r, value: r.compare(value, options), output_format, output)
 
 
@@ -689,15 +691,6 @@ SeedOption = Annotated[
     int,
     typer.Option(
         "--seed", metavar="S", help="The simulation's seed: the same seed, the same figures.", min=0
-    ),
-]
-WorkersOption = Annotated[
-    int | None,
-    typer.Option(
-        "--workers",
-        metavar="N",
-        help="Worker processes (default: every core); the figures do not depend on it.",
-        min=1,
     ),
 ]
 RiskByOption = Annotated[

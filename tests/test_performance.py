@@ -56,7 +56,22 @@ def test_a_pool_finds_what_one_process_finds_in_the_same_order(mixed_folder: Pat
     assert files == sorted(files)  # grouped by file, in the files' order
 
 
-def test_lease_check_jobs_changes_nothing_but_the_processes(mixed_folder: Path) -> None:
+def test_a_comparison_and_a_book_on_a_pool_are_the_ones_made_alone(mixed_folder: Path) -> None:
+    for call in (api.compare, api.book):
+        alone, pooled = call(mixed_folder, workers=1), call(mixed_folder, workers=2)
+        assert pooled == alone
+        assert alone.value is not None and len(alone.value.sides) >= 8
+        assert len({p.file for p in alone.problems}) >= 20  # each broken file is reported
+
+
+def test_a_comparison_keeps_figures_not_analyses() -> None:
+    result = api.book(DEALS)
+    assert result.value is not None
+    kept = vars(result.value.sides[0].summary)
+    assert not [k for k, v in kept.items() if type(v).__module__.startswith("computelease")]
+
+
+def test_lease_check_workers_change_nothing_but_the_processes(mixed_folder: Path) -> None:
     runs = [
         subprocess.run(
             [*LEASE, "check", str(mixed_folder), "-f", "json", *jobs],
@@ -64,19 +79,19 @@ def test_lease_check_jobs_changes_nothing_but_the_processes(mixed_folder: Path) 
             text=True,
             check=False,
         )
-        for jobs in ([], ["-j", "1"], ["--jobs", "2"])
+        for jobs in ([], ["--workers", "1"], ["--workers", "2"])
     ]
     assert {r.returncode for r in runs} == {1}
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
     assert runs[0].stdout.count('"code": "E') >= 20  # one or more for each broken file
 
 
-def test_jobs_must_be_a_positive_count() -> None:
+def test_workers_must_be_a_positive_count() -> None:
     run = subprocess.run(
-        [*LEASE, "check", str(DEALS), "-j", "0"], capture_output=True, text=True, check=False
+        [*LEASE, "check", str(DEALS), "--workers", "0"], capture_output=True, text=True, check=False
     )
     assert run.returncode == 2
-    assert "--jobs" in run.stderr
+    assert "--workers" in run.stderr
 
 
 def _no_irr(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ from computelease import loader
 from computelease.arguments import axis as parse_axis
 from computelease.arguments import fx as parse_fx
 from computelease.core.analysis import Settings, analyse
-from computelease.core.book import book, compare
+from computelease.core.book import book, compare, summarise
 from computelease.core.commitment import commitment
 from computelease.core.metrics import METRICS, metric
 from computelease.core.scenario import ScenarioError, apply, sla_credit
@@ -289,7 +289,12 @@ def test_axis_values_and_labels_are_written_as_their_options_are() -> None:
 
 def test_book_by_year_with_committed_revenue() -> None:
     other = deal(start="2027-01-01", termination={"notice_days": "30"})
-    b = book([("r", analyse(REFLECTION)), ("o", analyse(other))])
+    b = book(
+        [
+            summarise("r", analyse(REFLECTION), kind="book"),
+            summarise("o", analyse(other), kind="book"),
+        ]
+    )
     assert b.years == (2026, 2027, 2028, 2029)
     assert b.scheduled[2027] == (D("1800000000.00"), D("12000.00"))
     assert b.committed[2026] == (D("890322580.65"), D("0.00"))
@@ -301,10 +306,21 @@ def test_book_by_year_with_committed_revenue() -> None:
 def test_currencies_need_an_exchange_rate() -> None:
     euro = deal(currency="EUR")
     with pytest.raises(RequestError) as info:
-        compare([("r", analyse(REFLECTION)), ("e", analyse(euro))])
+        compare(
+            [
+                summarise("r", analyse(REFLECTION), kind="compare"),
+                summarise("e", analyse(euro), kind="compare"),
+            ]
+        )
     assert info.value.code is Codes.NO_FX_RATE
     assert "give an exchange rate" in str(info.value) and "EUR=1.08 means" in str(info.value)
-    c = compare([("r", analyse(REFLECTION)), ("e", analyse(euro))], fx=parse_fx(["EUR=1.10"]))
+    c = compare(
+        [
+            summarise("r", analyse(REFLECTION), kind="compare"),
+            summarise("e", analyse(euro), kind="compare"),
+        ],
+        fx=parse_fx(["EUR=1.10"]),
+    )
     totals = {m.name: values for m, values in c.rows}["total"]
     assert totals[1] == (D("13200.00"), None)
 

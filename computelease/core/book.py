@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from typing import Final
+from typing import Final, Literal
 
 from computelease import money
 from computelease.core.analysis import Analysis
+from computelease.core.breakeven import financing_of
+from computelease.core.costs import has_capex
 from computelease.core.metrics import METRICS, Metric, Reading
 from computelease.errors import Codes, FieldError, RequestError
 
@@ -35,13 +38,67 @@ LOAN_COMPARE_METRICS = ("irr_equity", "min_dscr")
 
 
 @dataclass(frozen=True)
+class Summary:
+    """What a comparison keeps of one deal: its names and the figures it shows.
+
+    Not its analysis: a book of 10,000 deals holds 10,000 of these, a few
+    hundred bytes each, where their schedules and cash flows would take
+    gigabytes. Figures are in the deal's own currency.
+    """
+
+    path: str
+    deal_id: str
+    currency: str
+    lessor: str
+    #: The valuation date; after the start, the commitment is what remains from it.
+    as_of: date
+    remaining: bool
+    #: Whether the deal finances its capacity (a comparison then shows the loan's metrics).
+    financed: bool
+    #: Each metric's reading by name: those of a comparison, none for a book.
+    readings: Mapping[str, Reading]
+    #: Payments by calendar year, as scheduled and as committed: a book's, none for a comparison.
+    scheduled_by_year: tuple[tuple[int, Decimal], ...] = ()
+    committed_by_year: tuple[tuple[int, Decimal], ...] = ()
+
+
+@money.exact
+def summarise(path: str, analysis: Analysis, *, kind: Literal["compare", "book"]) -> Summary:
+    """The figures of ``analysis`` a comparison (``compare``) or a book (``book``) shows."""
+    deal = analysis.deal
+    readings: dict[str, Reading] = {}
+    by_year: tuple[tuple[int, Decimal], ...] = ()
+    committed: tuple[tuple[int, Decimal], ...] = ()
+    if kind == "compare":
+        readings = {k: METRICS[k].read(analysis) for k in (*COMPARE_METRICS, *LOAN_COMPARE_METRICS)}
+    else:
+        by_year, committed = analysis.base.totals.by_year, analysis.commitment.by_year
+    return Summary(
+        path=path,
+        deal_id=str(deal.id),
+        currency=deal.currency,
+        lessor=deal.lessor,
+        as_of=analysis.as_of,
+        remaining=analysis.commitment.remaining,
+        # From the terms, not the loan: a book reads no loan and should not work one out.
+        financed=financing_of(deal) is not None and has_capex(deal),
+        readings=readings,
+        scheduled_by_year=by_year,
+        committed_by_year=committed,
+    )
+
+
+@dataclass(frozen=True)
 class Side:
-    """One deal in a comparison: its id, file, analysis and rate into the comparison currency."""
+    """One deal in a comparison: its column's name, its figures, its rate into the currency."""
 
     id: str
-    path: str
-    analysis: Analysis
+    summary: Summary
     fx: Decimal
+
+    @property
+    def path(self) -> str:
+        return self.summary.path
 
 
 @dataclass(frozen=True)
@@ -86,19 +143,17 @@ def check_fx(fx: Mapping[str, Decimal]) -> None:
 
 
 def sides(
-    analyses: Sequence[tuple[str, Analysis]], currency: str | None, fx: Mapping[str, Decimal]
+    summaries: Sequence[Summary], currency: str | None, fx: Mapping[str, Decimal]
 ) -> tuple[money.Currency, tuple[Side, ...]]:
     """Each deal with its exchange rate; refuses (RequestError) a currency with no rate given."""
     check_fx(fx)
-    if not analyses:
+    if not summaries:
         raise RequestError(Codes.NOTHING_TO_COMPARE, "nothing to compare: no valid deal was given")
     try:
-        target = money.currency((currency or analyses[0][1].deal.currency).upper())
+        target = money.currency((currency or summaries[0].currency).upper())
     except FieldError as exc:
         raise RequestError(Codes.NO_FX_RATE, exc.message) from None
-    missing = sorted(
-        {a.deal.currency for _, a in analyses if a.deal.currency != target.code} - set(fx)
-    )
+    missing = sorted({s.currency for s in summaries if s.currency != target.code} - set(fx))
     if missing:
         codes = ", ".join(missing)
         raise RequestError(
@@ -108,15 +163,8 @@ def sides(
             "or compare them apart",
         )
     out = tuple(
-        Side(
-            label,
-            path,
-            a,
-            money.ONE if a.deal.currency == target.code else fx[a.deal.currency],
-        )
-        for label, (path, a) in zip(
-            _labels([str(a.deal.id) for _, a in analyses]), analyses, strict=True
-        )
+        Side(label, s, money.ONE if s.currency == target.code else fx[s.currency])
+        for label, s in zip(_labels([s.deal_id for s in summaries]), summaries, strict=True)
     )
     return target, out
 
@@ -151,38 +199,38 @@ def _convert(reading: Reading, m: Metric, side: Side, target: money.Currency) ->
 
 @money.exact
 def compare(
-    analyses: Sequence[tuple[str, Analysis]],
+    summaries: Sequence[Summary],
     *,
     currency: str | None = None,
     fx: Mapping[str, Decimal] | None = None,
 ) -> DealComparison:
     """One column per deal, one row per metric of :data:`COMPARE_METRICS` (and the loan's)."""
     fx = dict(fx or {})
-    target, columns = sides(analyses, currency, fx)
+    target, columns = sides(summaries, currency, fx)
     rows = []
-    financed = any(s.analysis.breakeven.loan is not None for s in columns)
+    financed = any(s.summary.financed for s in columns)
     for key in (*COMPARE_METRICS, *(LOAN_COMPARE_METRICS if financed else ())):
         m = METRICS[key]
-        rows.append((m, tuple(_convert(m.read(s.analysis), m, s, target) for s in columns)))
+        rows.append((m, tuple(_convert(s.summary.readings[key], m, s, target) for s in columns)))
     return DealComparison(target, fx, columns, tuple(rows))
 
 
 @money.exact
 def book(
-    analyses: Sequence[tuple[str, Analysis]],
+    summaries: Sequence[Summary],
     *,
     currency: str | None = None,
     fx: Mapping[str, Decimal] | None = None,
 ) -> Book:
     """Revenue by year of payment for each deal and in total, base and committed."""
     fx = dict(fx or {})
-    target, columns = sides(analyses, currency, fx)
+    target, columns = sides(summaries, currency, fx)
 
     def by_year(pairs: Sequence[tuple[int, Decimal]], side: Side) -> dict[int, Decimal]:
         return {year: money.round_money(amount * side.fx, target) for year, amount in pairs}
 
-    scheduled = [by_year(s.analysis.base.totals.by_year, s) for s in columns]
-    committed = [by_year(s.analysis.commitment.by_year, s) for s in columns]
+    scheduled = [by_year(s.summary.scheduled_by_year, s) for s in columns]
+    committed = [by_year(s.summary.committed_by_year, s) for s in columns]
     years = tuple(sorted({y for table in (*scheduled, *committed) for y in table}))
     return Book(
         currency=target,

@@ -130,7 +130,7 @@ def book(result: Book, fmt: Format) -> bytes:
     if not result.years or not result.sides:
         raise ChartError("the book has no payments")
     ccy = result.currency
-    lessors = ", ".join(dict.fromkeys(side.analysis.deal.lessor for side in result.sides))
+    lessors = ", ".join(dict.fromkeys(side.summary.lessor for side in result.sides))
 
     def draw(ax: Axes) -> None:
         labels = [str(y) for y in result.years]

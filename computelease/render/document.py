@@ -1462,7 +1462,7 @@ def compare(c: DealComparison, options: RenderOptions) -> Document:
     fmt = Fmt(c.currency, options)
     columns = ("Figure", *(safe(s.id) for s in c.sides))
     # Valued after a deal's start, its commitment is what remains from then, as in lease calc.
-    remaining = [s for s in c.sides if s.analysis.commitment.remaining]
+    remaining = [s for s in c.sides if s.summary.remaining]
 
     def label(m: Metric) -> str:
         return f"{m.label} (remaining)" if m.name == "committed_value" and remaining else m.label
@@ -1478,7 +1478,7 @@ def compare(c: DealComparison, options: RenderOptions) -> Document:
         frozenset({0}),
         keep_width=True,
     )
-    notes = [f"{safe(s.id)}: {safe(s.path)} ({s.analysis.deal.currency})" for s in c.sides]
+    notes = [f"{safe(s.id)}: {safe(s.path)} ({s.summary.currency})" for s in c.sides]
     notes += [
         f"1 {code} = {money.decimal_text(rate)} {c.currency.code}" for code, rate in c.fx.items()
     ]
@@ -1490,7 +1490,7 @@ def compare(c: DealComparison, options: RenderOptions) -> Document:
         )
         notes.append(
             f"Committed value (remaining): what is still committed from "
-            f"{remaining[0].analysis.as_of}, for the deals that started before it{which}"
+            f"{remaining[0].summary.as_of}, for the deals that started before it{which}"
         )
     # One note per reason a figure is missing, naming the figures and deals it holds for.
     missing: dict[str, tuple[list[str], list[str]]] = {}

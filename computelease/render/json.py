@@ -746,7 +746,7 @@ def sensitivity(result: SensitivityGrid, options: RenderOptions) -> str:
 
 def _sides(sides: Sequence[Side]) -> list[Json]:
     return [
-        {"id": s.id, "file": s.path, "currency": s.analysis.deal.currency, "fx": _num(s.fx)}
+        {"id": s.id, "file": s.path, "currency": s.summary.currency, "fx": _num(s.fx)}
         for s in sides
     ]
 
