@@ -12,6 +12,7 @@ documented in ``deals/README.md``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -120,11 +121,17 @@ class _Model(BaseModel):
     def _empty_means_default(cls, data: Any) -> Any:
         """``assumptions:`` or ``every:`` with nothing after it means the default, as if absent."""
         if isinstance(data, Mapping):
-            defaulted = {
-                f.alias or name for name, f in cls.model_fields.items() if not f.is_required()
-            }
+            defaulted = _optional_keys(cls)
             return {k: v for k, v in data.items() if not (v is None and k in defaulted)}
         return data
+
+
+@functools.cache
+def _optional_keys(model: type[BaseModel]) -> frozenset[str]:
+    """The keys a model may leave out, as written in a file: once a class, not once a value."""
+    return frozenset(
+        f.alias or name for name, f in model.model_fields.items() if not f.is_required()
+    )
 
 
 class PaymentStream(_Model):

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from computelease import api, checks, loader
+from computelease.core import analysis as core_analysis
 from computelease.core import breakeven as core_breakeven
 from computelease.core import financing as core_financing
-from computelease.core.analysis import analyse
+from computelease.core.analysis import Settings, analyse
 from computelease.core.metrics import METRICS
 from computelease.core.sensitivity import Axis, sensitivity
 from computelease.core.valuation import Flow, Irr
@@ -116,6 +117,24 @@ def test_an_npv_grid_never_searches_for_an_irr(monkeypatch: pytest.MonkeyPatch) 
     rates = Axis("discount_rate", Kind.RATE, (Decimal("0.06"), Decimal("0.09")))
     grid = sensitivity(base, METRICS["npv_lessor"], rates)
     assert all(cell.value is not None for line in grid.cells for cell in line)
+
+
+def test_a_grid_of_present_values_never_works_out_the_lessor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base = analyse(loader.load(DEALS / "reflection.yaml").deal)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a block nobody reads was worked out")
+
+    monkeypatch.setattr(core_breakeven, "_lessor", refuse)
+    monkeypatch.setattr(core_analysis, "commitment", refuse)
+    monkeypatch.setattr(core_analysis, "credit", refuse)
+    rates = Axis("discount_rate", Kind.RATE, (Decimal("0.06"), Decimal("0.09")))
+    grid = sensitivity(base, METRICS["present_value"], rates)
+    assert [line[0].value for line in grid.cells] == [
+        analyse(base.deal, Settings(rate=rate)).present_value for rate in rates.values
+    ]
 
 
 def test_a_block_is_computed_once_and_only_when_read() -> None:

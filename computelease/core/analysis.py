@@ -8,6 +8,7 @@ discount rate, say) as notes rather than leaving it silently out.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -38,11 +39,28 @@ class Settings:
 
 @dataclass(frozen=True)
 class View:
-    """One schedule (base, or with options) with its totals and present value."""
+    """One schedule (base, or with options) with its totals and present value.
+
+    The totals and the present value are worked out when first read, and kept.
+    """
 
     schedule: Schedule
-    totals: Totals
-    valuation: Valuation | None
+    rate: Decimal | None
+    as_of: date
+
+    @functools.cached_property
+    def totals(self) -> Totals:
+        with money.arithmetic():
+            return totals(self.schedule)
+
+    @functools.cached_property
+    def valuation(self) -> Valuation | None:
+        """The schedule's present value at the rate from the valuation date; None without one."""
+        if self.rate is None:
+            return None
+        rows = [(r.date, r.amount) for r in self.schedule.rows]
+        with money.arithmetic():
+            return value_rows(rows, self.rate, self.as_of, self.schedule.ccy)
 
 
 @dataclass(frozen=True)
@@ -59,13 +77,32 @@ class Analysis:
     rate_source: str | None
     base: View
     with_options: View | None
-    commitment: Commitment
-    units: UnitEconomics
     breakeven: Breakeven
     notes: tuple[str, ...]
     conventions: tuple[str, ...]
-    #: The tenant's credit and funding, when the deal gives them.
-    credit: CreditView | None = None
+
+    # The blocks below (and the breakeven's) are worked out when first read and kept, so a
+    # sensitivity cell or a comparison pays only for the figures it shows.
+
+    @functools.cached_property
+    def commitment(self) -> Commitment:
+        """What the tenant is committed to, from the valuation date."""
+        with money.arithmetic():
+            return commitment(self.base.schedule, self.as_of)
+
+    @functools.cached_property
+    def units(self) -> UnitEconomics:
+        """Prices per GPU-hour and per kW-month."""
+        with money.arithmetic():
+            return unit_economics(self.deal, self.base.totals)
+
+    @functools.cached_property
+    def credit(self) -> CreditView | None:
+        """The tenant's credit and funding, when the deal gives them."""
+        if not has_credit(self.base.schedule):
+            return None
+        with money.arithmetic():
+            return credit(self.base.schedule, self.rate, self.as_of)
 
     @property
     def schedule(self) -> Schedule:
@@ -178,12 +215,7 @@ def valuation_date(deal: Deal, settings: Settings) -> date:
 
 def view(schedule: Schedule, rate: Decimal | None, as_of: date) -> View:
     """A schedule with its totals and, given a rate, its present value."""
-    valuation = None
-    if rate is not None:
-        valuation = value_rows(
-            [(r.date, r.amount) for r in schedule.rows], rate, as_of, schedule.ccy
-        )
-    return View(schedule, totals(schedule), valuation)
+    return View(schedule, rate, as_of)
 
 
 def lender_view(deal: Deal, b: Breakeven, rate: Decimal | None, as_of: date) -> Breakeven:
@@ -235,14 +267,11 @@ def analyse(deal: Deal, settings: Settings | None = None, *, lender: bool = True
         rate_source=source,
         base=base,
         with_options=options,
-        commitment=commitment(base.schedule, as_of),
-        units=unit_economics(deal, base.totals),
         breakeven=lender_view(deal, figures, rate, as_of) if lender else figures,
         notes=tuple(notes),
         conventions=conventions(
             deal, rate=rate, as_of=as_of, parts=frozenset({"units", "commitment", "breakeven"})
         ),
-        credit=credit(base.schedule, rate, as_of) if has_credit(base.schedule) else None,
     )
 
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 
 from computelease import dates, money
 
@@ -54,15 +54,29 @@ class Flow:
     kind: FlowKind = "receipt"
 
 
+#: Factors by rate and valuation date, shared by every discounter at them: a deal's blocks
+#: value at the same rate, and a sensitivity grid's cells at a few. Each factor is the same
+#: exact Decimal however it is reached, so sharing changes no figure; bounded, so a long
+#: session's memory is not.
+_SHARED: dict[tuple[Decimal, date], tuple[Decimal, dict[int, Decimal]]] = {}
+_SHARED_MAX: Final = 64
+
+
 class Discounter:
     """Discount factors at one annual rate from one valuation date, by XNPV's rule."""
 
     def __init__(self, rate: Decimal, as_of: date) -> None:
         self.rate = rate
         self.as_of = as_of
-        with money.arithmetic():
-            self._daily = (-(money.ONE + rate).ln() / 365).exp()
-        self._cache: dict[int, Decimal] = {}
+        key = (rate, as_of)
+        shared = _SHARED.get(key)
+        if shared is None:
+            with money.arithmetic():
+                daily = (-(money.ONE + rate).ln() / 365).exp()
+            if len(_SHARED) >= _SHARED_MAX:
+                del _SHARED[next(iter(_SHARED))]  # the oldest: a grid moves on to new rates
+            shared = _SHARED[key] = (daily, {})
+        self._daily, self._cache = shared
 
     def factor(self, day: date) -> Decimal:
         """``1 / (1 + r) ** (days / 365)``; exactly 1 on the valuation date."""
