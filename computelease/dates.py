@@ -128,6 +128,9 @@ def month_span(first: date, last: date) -> MonthSpan:
     after = next_day(last)
     # A first guess from the calendar, then a step either way: rolling clamps days.
     whole = max(0, (after.year - first.year) * 12 + after.month - first.month)
+    if after.day == first.day and after >= first and not is_month_end(first):
+        # Whole months exactly, as every full period of a schedule is: no day is clamped.
+        return MonthSpan(whole, 0, 0)
     while whole > 0 and add_months(first, whole) > after:
         whole -= 1
     while add_months(first, whole + 1) <= after:

@@ -109,7 +109,8 @@ def parser(fn: Callable[[Any], T], *, scalar: bool = True) -> PlainValidator:
     def validate(value: Any) -> T:
         if value is None:
             raise fail(Codes.MISSING, "this field is empty: give it a value")
-        if scalar and isinstance(value, Mapping | list | tuple):
+        # str first: almost every value is one, and Mapping's ABC check is slow.
+        if scalar and not isinstance(value, str) and isinstance(value, Mapping | list | tuple):
             raise fail(Codes.WRONG_TYPE, f"expected a single value, got {kind_of(value)}")
         try:
             return fn(value)

@@ -82,3 +82,27 @@ def test_parse_date_rejects(text: str, fragment: str) -> None:
 
 def test_parse_date_accepts_iso() -> None:
     assert dates.parse_date("2028-02-29") == date(2028, 2, 29)
+
+
+def _month_span_by_rolling(first: date, last: date) -> dates.MonthSpan:
+    """Whole months by rolling from ``first`` one month at a time: slow, and plainly right."""
+    after = last + dates.ONE_DAY
+    whole = 0
+    while dates.add_months(first, whole + 1) <= after:
+        whole += 1
+    stub_start = dates.add_months(first, whole)
+    stub_days = (after - stub_start).days
+    stub_month_days = (dates.add_months(first, whole + 1) - stub_start).days if stub_days else 0
+    return dates.MonthSpan(whole, stub_days, stub_month_days)
+
+
+@given(
+    st.dates(date(1990, 1, 1), date(2100, 12, 31)),
+    st.integers(0, 400),
+    st.integers(-3, 3),
+)
+def test_month_span_agrees_with_rolling_month_by_month(first: date, months: int, days: int) -> None:
+    # Spans near whole months are where the shortcut for a full period applies, or must not.
+    last = dates.add_months(first, months) - dates.ONE_DAY + days * dates.ONE_DAY
+    if last >= first:
+        assert dates.month_span(first, last) == _month_span_by_rolling(first, last)
