@@ -83,6 +83,8 @@ def check(loaded: LoadedDeal) -> list[Problem]:
     for name in deal.scenarios:
         try:
             scenario = apply_named(loaded, name).deal
+            if not moves_payments(deal.scenarios[name]):
+                continue  # its schedules are the deal's, built above; it differs in value only
             # Bounded by what is built, not by each factor: rows x scenarios.
             work += schedule_rows(scenario, with_options=False) + (
                 schedule_rows(scenario) if scenario.has_options else 0
@@ -102,6 +104,17 @@ def check(loaded: LoadedDeal) -> list[Problem]:
     except DealInvalid as exc:
         problems.extend(exc.problems)
     return problems + list(_notes(loaded, base))
+
+
+def moves_payments(scenario: Scenario) -> bool:
+    """Whether a scenario can change a schedule: not one that sets only a rate or a market.
+
+    The schedule reads no valuation assumption (the discount rate, the market
+    price and its decline), so such a scenario's schedules are the deal's.
+    """
+    return any(
+        (scenario.set, scenario.delay, scenario.terminate, scenario.delivered, scenario.uptime)
+    )
 
 
 def gates(loaded: LoadedDeal, limits: Sequence[Limit]) -> list[Problem]:

@@ -24,9 +24,11 @@ from computelease.core import breakeven as core_breakeven
 from computelease.core import financing as core_financing
 from computelease.core.analysis import Settings, analyse
 from computelease.core.metrics import METRICS
+from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.sensitivity import Axis, sensitivity
 from computelease.core.valuation import Flow, Irr
 from computelease.fields import Kind
+from computelease.models import Deal
 from tests.conftest import DEALS, ROOT
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -109,6 +111,24 @@ def test_check_never_searches_for_an_irr(monkeypatch: pytest.MonkeyPatch) -> Non
     _no_irr(monkeypatch)
     for path in sorted(DEALS.glob("*.yaml")):
         assert checks.check(loader.load(path)) == [], path  # the financed deals test a covenant
+
+
+def test_check_builds_no_schedule_for_a_scenario_of_rates_and_markets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loaded = loader.load(DEALS / "openai-aws.yaml")
+    moving = [n for n, s in loaded.deal.scenarios.items() if checks.moves_payments(s)]
+    assert "build-slip-6m" in moving and "price-crash" not in moving
+    built: list[str] = []
+
+    def counted(deal: Deal, *, with_options: bool = False) -> Schedule:
+        built.append(str(deal.start))
+        return build_schedule(deal, with_options=with_options)
+
+    monkeypatch.setattr("computelease.checks.build_schedule", counted)
+    assert checks.check(loaded) == []
+    # The deal's schedules, with and without options if it has any, and one a moving scenario.
+    assert len(built) == 1 + loaded.deal.has_options + len(moving)
 
 
 def test_an_npv_grid_never_searches_for_an_irr(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import argparse
 import functools
 import random
+import re
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +34,33 @@ from computelease import api
 from computelease.core import montecarlo
 from computelease.core.analysis import Analysis, analyse
 from computelease.core.risk import risk_inputs
-from tests.benchmarks.bench import best, variant
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "deals").glob("*.yaml"))
+
+#: The inputs a risk variant redraws: the market and the rates a simulation turns on.
+_REDRAW: dict[str, Callable[[random.Random], str]] = {
+    "discount_rate": lambda r: f"{r.randint(50, 150) / 10}%",
+    "market_gpu_hour": lambda r: f"{r.randint(200, 700) / 100:.2f}",
+    "market_decline": lambda r: f"{r.randint(5, 40)}%",
+    "price_mwh": lambda r: f"{r.randint(40, 120)}",
+}
+_LINE = re.compile(r"^(\s*)(" + "|".join(_REDRAW) + r"):[ \t]*[^\s#]+", re.MULTILINE)
+
+
+def variant(text: str, rng: random.Random) -> str:
+    """``text`` with every redrawable value replaced by a fresh draw."""
+    return _LINE.sub(lambda m: f"{m.group(1)}{m.group(2)}: {_REDRAW[m.group(2)](rng)}", text)
+
+
+def best(fn: Callable[[], object], repeat: int = 5) -> float:
+    """The fastest of ``repeat`` runs, in seconds: the least disturbed by the machine."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 def book(folder: Path, size: int) -> list[tuple[str, Analysis]]:
