@@ -8,6 +8,7 @@ comparison currency's minor unit. Rates, months and counts are not converted.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -232,10 +233,17 @@ def book(
     scheduled = [by_year(s.summary.scheduled_by_year, s) for s in columns]
     committed = [by_year(s.summary.committed_by_year, s) for s in columns]
     years = tuple(sorted({y for table in (*scheduled, *committed) for y in table}))
+    # The book holds the years converted; each side's own copy would double its memory.
+    kept = tuple(
+        dataclasses.replace(
+            s, summary=dataclasses.replace(s.summary, scheduled_by_year=(), committed_by_year=())
+        )
+        for s in columns
+    )
     return Book(
         currency=target,
         fx=fx,
-        sides=columns,
+        sides=kept,
         years=years,
         scheduled={y: tuple(t.get(y, money.ZERO) for t in scheduled) for y in years},
         committed={y: tuple(t.get(y, money.ZERO) for t in committed) for y in years},

@@ -70,6 +70,16 @@ class Rows:
         return (self._row(i) for i in range(self._count))
 
 
+def _holds_rows(value: Any) -> bool:
+    if isinstance(value, Rows):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_rows(inner) for inner in value.values())
+    if isinstance(value, list):
+        return any(_holds_rows(inner) for inner in value)
+    return False
+
+
 def dumps(document: Any) -> str:
     """The document as JSON, two-space indented, ASCII only; :class:`Rows` written row by row.
 
@@ -77,6 +87,9 @@ def dumps(document: Any) -> str:
     text. The text is exactly what ``json.dumps(document, indent=2)`` would give
     with every Rows a list.
     """
+    if not _holds_rows(document):
+        # Copying the document to swap nothing out would double a large book's memory.
+        return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
     lazy: list[Rows] = []
 
     def swap(value: Any) -> Any:
