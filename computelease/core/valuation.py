@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -60,6 +61,7 @@ class Flow:
 #: session's memory is not.
 _SHARED: dict[tuple[Decimal, date], tuple[Decimal, dict[int, Decimal]]] = {}
 _SHARED_MAX: Final = 64
+_SHARING: Final = threading.Lock()
 
 
 class Discounter:
@@ -73,9 +75,10 @@ class Discounter:
         if shared is None:
             with money.arithmetic():
                 daily = (-(money.ONE + rate).ln() / 365).exp()
-            if len(_SHARED) >= _SHARED_MAX:
-                del _SHARED[next(iter(_SHARED))]  # the oldest: a grid moves on to new rates
-            shared = _SHARED[key] = (daily, {})
+            with _SHARING:  # a notebook may value deals on several threads
+                if len(_SHARED) >= _SHARED_MAX:
+                    del _SHARED[next(iter(_SHARED))]  # the oldest: a grid moves on to new rates
+                shared = _SHARED.setdefault(key, (daily, {}))
         self._daily, self._cache = shared
 
     def factor(self, day: date) -> Decimal:
