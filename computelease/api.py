@@ -24,7 +24,6 @@ file only.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import os
 import traceback
@@ -158,7 +157,9 @@ class _Found:
     names: tuple[str, ...]
 
 
-def _found(sources: Source | Iterable[Source]) -> _Found:
+def _found(sources: Sources) -> _Found:
+    if isinstance(sources, Loaded):
+        return _Found(sources.deals, (), sources.problems, sources.files)
     items = [sources] if isinstance(sources, str | os.PathLike | LoadedDeal) else list(sources)
     if not items:
         return _Found(
@@ -566,13 +567,6 @@ class _Across:
     #: Deals whose lessor starts with this (casefolded); empty for every deal.
     lessor: str
 
-    def file(self, file: tuple[Path, str]) -> tuple[Summary | None, list[Problem]]:
-        path, shown = file
-        problems: list[Problem] = []
-        with _collecting(problems, shown):
-            return self.deal(loader.load(path, name=shown))
-        return None, problems
-
     def deal(self, item: LoadedDeal) -> tuple[Summary | None, list[Problem]]:
         """The deal's summary, if it is of the lessor wanted; its analysis is dropped."""
         from computelease.core.book import summarise
@@ -600,18 +594,10 @@ def _across(
     refused = _refused(across.settings, fx)
     if refused:
         return Result(None, tuple(refused))
-    found = (
-        _Found(sources.deals, (), sources.problems, sources.files)
-        if isinstance(sources, Loaded)
-        else _found(sources)
-    )
+    found = _found(sources)
     problems = list(found.problems)
     summaries = []
-    done = itertools.chain(
-        map(across.deal, found.given),
-        _ordered_map(across.file, found.files, workers, least=PARALLEL_FROM),
-    )
-    for summary, met in done:
+    for summary, met in _each(across.deal, found, workers):
         problems.extend(met)
         if summary is not None:
             summaries.append(summary)
@@ -866,6 +852,33 @@ def _ordered_map(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _each(
+    work: Callable[[LoadedDeal], tuple[R | None, list[Problem]]],
+    found: _Found,
+    workers: int | None,
+) -> Iterator[tuple[R | None, list[Problem]]]:
+    """``work`` on each deal given, then on each file found, read one at a time.
+
+    Each file is loaded, worked on and dropped before the next, so memory grows
+    only by what ``work`` returns; a folder of :data:`PARALLEL_FROM` files or
+    more goes to ``workers`` processes (None: every core), results in order.
+    """
+    yield from map(work, found.given)
+    on_file = functools.partial(_on_file, work=work)
+    yield from _ordered_map(on_file, found.files, workers, least=PARALLEL_FROM)
+
+
+def _on_file(
+    file: tuple[Path, str], work: Callable[[LoadedDeal], tuple[R | None, list[Problem]]]
+) -> tuple[R | None, list[Problem]]:
+    """``work`` on one file's deal; a file that does not load gives its problems instead."""
+    path, shown = file
+    problems: list[Problem] = []
+    with _collecting(problems, shown):
+        return work(loader.load(path, name=shown))
+    return None, problems
+
+
 def schema() -> dict[str, Any]:
     """The deal format's JSON Schema (draft-07), for editors: ``lease schema`` prints it.
 
@@ -987,34 +1000,19 @@ def check(
     processes; the problems are the same, in the same order.
     """
     limits = policy.limits if isinstance(policy, Policy) else tuple(policy)
-    found = (
-        _Found(sources.deals, (), sources.problems, sources.files)
-        if isinstance(sources, Loaded)
-        else _found(sources)
-    )
-    given, files, problems, names = found.given, found.files, list(found.problems), found.names
-    for item in given:
-        problems.extend(_checked(item, limits))
-    work = functools.partial(_check_file, limits=limits)
-    for found_problems in _ordered_map(work, files, workers, least=PARALLEL_FROM):
-        problems.extend(found_problems)
+    found = _found(sources)
+    problems, names = list(found.problems), found.names
+    for _, met in _each(functools.partial(_checked, limits=limits), found, workers):
+        problems.extend(met)
     order = {name: i for i, name in enumerate(names)}
     problems.sort(key=lambda p: order.get(p.file or "", -1))
     return CheckRun(names, tuple(problems))
 
 
-def _check_file(file: tuple[Path, str], limits: Sequence[Limit]) -> list[Problem]:
-    """One file's problems: what loading it finds, or else what checking it does."""
-    path, shown = file
-    problems: list[Problem] = []
-    with _collecting(problems, shown):
-        problems.extend(_checked(loader.load(path, name=shown), limits))
-    return problems
-
-
-def _checked(item: LoadedDeal, limits: Sequence[Limit]) -> list[Problem]:
+def _checked(item: LoadedDeal, limits: Sequence[Limit]) -> tuple[None, list[Problem]]:
+    """A loaded deal's problems: what checking it finds, and the policy's gates it crosses."""
     problems: list[Problem] = []
     with _collecting(problems, item.path):
         problems.extend(checks.check(item))
         problems.extend(checks.gates(item, limits))
-    return problems
+    return None, problems
