@@ -25,7 +25,7 @@ from computelease.core.analysis import analyse
 from computelease.core.breakeven import breakeven
 from computelease.core.gates import Limit, evaluate
 from computelease.core.reported import CheckResult, reported_checks
-from computelease.core.scenario import Applied, ScenarioError, apply
+from computelease.core.scenario import Applied, ScenarioError, apply, moves_payments
 from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.totals import totals
 from computelease.errors import Codes, DealInvalid, FieldError, FieldPath, Problem, RequestError
@@ -104,17 +104,6 @@ def check(loaded: LoadedDeal) -> list[Problem]:
     except DealInvalid as exc:
         problems.extend(exc.problems)
     return problems + list(_notes(loaded, base))
-
-
-def moves_payments(scenario: Scenario) -> bool:
-    """Whether a scenario can change a schedule: not one that sets only a rate or a market.
-
-    The schedule reads no valuation assumption (the discount rate, the market
-    price and its decline), so such a scenario's schedules are the deal's.
-    """
-    return any(
-        (scenario.set, scenario.delay, scenario.terminate, scenario.delivered, scenario.uptime)
-    )
 
 
 def gates(loaded: LoadedDeal, limits: Sequence[Limit]) -> list[Problem]:

@@ -24,6 +24,7 @@ from computelease.core import breakeven as core_breakeven
 from computelease.core import financing as core_financing
 from computelease.core.analysis import Settings, analyse
 from computelease.core.metrics import METRICS
+from computelease.core.scenario import moves_payments
 from computelease.core.schedule import Schedule, build_schedule
 from computelease.core.sensitivity import Axis, sensitivity
 from computelease.core.valuation import Flow, Irr
@@ -117,7 +118,7 @@ def test_check_builds_no_schedule_for_a_scenario_of_rates_and_markets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     loaded = loader.load(DEALS / "openai-aws.yaml")
-    moving = [n for n, s in loaded.deal.scenarios.items() if checks.moves_payments(s)]
+    moving = [n for n, s in loaded.deal.scenarios.items() if moves_payments(s)]
     assert "build-slip-6m" in moving and "price-crash" not in moving
     built: list[str] = []
 

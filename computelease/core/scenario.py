@@ -724,3 +724,14 @@ def _uptime(deal: Deal, uptime: Decimal, notes: list[str]) -> dict[str, Any]:
         "period's fee credited"
     )
     return data
+
+
+def moves_payments(scenario: Scenario) -> bool:
+    """Whether a scenario can change a schedule: not one that sets only a rate or a market.
+
+    The schedule reads no valuation assumption (the discount rate, the market
+    price and its decline), so such a scenario's schedules are the deal's.
+    """
+    return any(
+        (scenario.set, scenario.delay, scenario.terminate, scenario.delivered, scenario.uptime)
+    )
